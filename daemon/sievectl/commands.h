@@ -1,0 +1,14 @@
+// Subcommands of sievectl. Each Add*Command registers one subcommand on `app`;
+// its callback runs the command and stores the process exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sieve::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;     // the command ran and failed (bad input, I/O)
+inline constexpr int kExitUsage = 2;       // bad flags (CLI11 also uses 2... for parse errors)
+
+}  // namespace sieve::cli
