@@ -29,6 +29,27 @@ using config_internal::EnumName;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
+// `s` on one line (control characters escaped), cut to `max_length` characters, so
+// that every problem stays on its own line of the error message.
+std::string OneLine(std::string_view s, size_t max_length = std::string::npos) {
+  std::string out;
+  for (char c : s.substr(0, std::min(s.size(), max_length))) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  if (s.size() > max_length) out += "...";
+  return out;
+}
+
+std::string Quote(std::string_view s) { return "'" + OneLine(s, 60) + "'"; }
+
 // ---------------------------------------------------------------------------------------
 // Problem collection
 
@@ -82,9 +103,8 @@ class Context {
   // inputs that already failed, so one mistake is reported once.
   bool Failed(const std::string& path) const {
     return std::any_of(problems_.begin(), problems_.end(), [&](const Problem& p) {
-      return p.path.starts_with(path) &&
-             (p.path.size() == path.size() || p.path[path.size()] == '.' ||
-              p.path[path.size()] == '[');
+      return p.path.starts_with(path) && (p.path.size() == path.size() ||
+                                          p.path[path.size()] == '.' || p.path[path.size()] == '[');
     });
   }
 
@@ -97,8 +117,8 @@ class Context {
       if (!message.empty()) message += '\n';
       message += source_;
       message += ':' + std::to_string(p.line) + ':' + std::to_string(p.column) + ": ";
-      if (!p.path.empty()) message += p.path + ": ";
-      message += p.message;
+      if (!p.path.empty()) message += OneLine(p.path, 200) + ": ";
+      message += OneLine(p.message);
     }
     return Status::InvalidArgument(std::move(message));
   }
@@ -114,7 +134,7 @@ std::string Describe(const YAML::Node& n) {
     case YAML::NodeType::Null:
       return "no value";
     case YAML::NodeType::Scalar:
-      return "'" + n.Scalar() + "'";
+      return Quote(n.Scalar());
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Map:
@@ -134,11 +154,39 @@ std::string Join(const std::vector<std::string_view>& names) {
   return out;
 }
 
+// Levenshtein distance, for "did you mean" hints on misspelt keys and values.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" for the closest of `names` if it is close enough, else "".
+std::string DidYouMean(std::string_view given, const std::vector<std::string_view>& names) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(2, given.size() / 3) + 1;
+  for (std::string_view name : names) {
+    const size_t d = EditDistance(given, name);
+    if (d < best_distance) {
+      best = name;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
 std::string Index(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
-
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // ---------------------------------------------------------------------------------------
 // Scalar converters: bool(const YAML::Node&, T* out, std::string* why). They leave *out
@@ -188,7 +236,8 @@ bool ParseInt(const std::string& s, int64_t* value) {
 
 std::string RangeText(int64_t min, int64_t max) {
   if (max == kInt64Max) {
-    return min == 0 ? std::string("must not be negative") : "must be at least " + std::to_string(min);
+    return min == 0 ? std::string("must not be negative")
+                    : "must be at least " + std::to_string(min);
   }
   return "must be between " + std::to_string(min) + " and " + std::to_string(max);
 }
@@ -322,7 +371,8 @@ auto EnumValue(const std::array<EnumName<E>, N>& table) {
       }
       names.push_back(entry.name);
     }
-    *why = "must be one of " + Join(names) + ", got " + Describe(n);
+    *why = "must be one of " + Join(names) + ", got " + Describe(n) +
+           (n.IsScalar() ? DidYouMean(n.Scalar(), names) : "");
     return false;
   };
 }
@@ -359,8 +409,8 @@ bool ResourceAmount(const std::string& resource, const YAML::Node& n, double* ou
     std::string_view suffix;
     double ns;
   };
-  for (const TimeUnit& u : {TimeUnit{"_ns", 1}, TimeUnit{"_us", 1e3}, TimeUnit{"_ms", 1e6},
-                            TimeUnit{"_s", 1e9}}) {
+  for (const TimeUnit& u :
+       {TimeUnit{"_ns", 1}, TimeUnit{"_us", 1e3}, TimeUnit{"_ms", 1e6}, TimeUnit{"_s", 1e9}}) {
     if (!ends_with(u.suffix)) continue;
     Result<std::chrono::nanoseconds> d = ParseDuration(s);
     if (!d) {
@@ -467,8 +517,13 @@ class MapReader {
         continue;
       }
       if (!any_key && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        ctx_.ErrorAt(key_node.Mark(), child,
-                     "unknown key " + Quote(key) + " (expected one of: " + Join(allowed) + ")");
+        std::string hint = DidYouMean(key, allowed);
+        if (key == "<<") {
+          hint = " (YAML merge keys are not supported; repeat the settings instead)";
+        } else if (hint.empty()) {
+          hint = " (expected one of: " + Join(allowed) + ")";
+        }
+        ctx_.ErrorAt(key_node.Mark(), child, "unknown key " + Quote(key) + hint);
         continue;
       }
       ctx_.Remember(child, value.IsNull() ? key_node.Mark() : value.Mark());
@@ -519,13 +574,12 @@ void ReadResourceMap(Context& ctx, const YAML::Node& n, const std::string& path,
   MapReader m = MapReader::AnyKeys(ctx, n, path);
   for (const MapReader::Entry& e : m.entries()) {
     const std::string child = m.Child(e.key);
-    const bool good_name =
-        !e.key.empty() && std::all_of(e.key.begin(), e.key.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-        });
+    const bool good_name = !e.key.empty() && std::all_of(e.key.begin(), e.key.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
     if (!good_name) {
-      ctx.Error(child, "resource names may contain only letters, digits and '_', got " +
-                           Quote(e.key));
+      ctx.Error(child,
+                "resource names may contain only letters, digits and '_', got " + Quote(e.key));
       continue;
     }
     double amount = 0;
@@ -561,9 +615,9 @@ bool ValidListenAddress(const std::string& s, std::string* why) {
 }
 
 void ParseDaemon(Context& ctx, const YAML::Node& node, DaemonConfig* d) {
-  MapReader m(ctx, node, "daemon",
-              {"data_dir", "http", "admin_token_file", "log", "training_threads",
-               "shutdown_timeout"});
+  MapReader m(
+      ctx, node, "daemon",
+      {"data_dir", "http", "admin_token_file", "log", "training_threads", "shutdown_timeout"});
   m.Read("data_dir", &d->data_dir, StringValue());
   if (const YAML::Node* http = m.Get("http")) {
     MapReader h(ctx, *http, m.Child("http"), {"listen", "max_body_bytes"});
@@ -600,8 +654,8 @@ void ParseKafka(Context& ctx, const YAML::Node& node, KafkaConfig* k) {
               std::string server;
               while (std::getline(list, server, ',')) {
                 if (server.empty() || server.find_first_of(" \t") != std::string::npos) {
-                  *why = "expected 'embedded' or a comma-separated host:port list, got " +
-                         Quote(*out);
+                  *why =
+                      "expected 'embedded' or a comma-separated host:port list, got " + Quote(*out);
                   return false;
                 }
               }
@@ -615,7 +669,8 @@ void ParseKafka(Context& ctx, const YAML::Node& node, KafkaConfig* k) {
       bool reserved = false;
       for (const auto& [name, hint] : kReservedProperties) {
         if (e.key == name) {
-          ctx.Error(p.Child(e.key), "cannot be set in kafka.properties (" + std::string(hint) + ")");
+          ctx.Error(p.Child(e.key),
+                    "cannot be set in kafka.properties (" + std::string(hint) + ")");
           reserved = true;
         }
       }
@@ -631,8 +686,7 @@ void ParseKafka(Context& ctx, const YAML::Node& node, KafkaConfig* k) {
   }
 }
 
-void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path,
-                  FeatureConfig* f) {
+void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path, FeatureConfig* f) {
   ctx.Remember(path, node.Mark());
   if (node.IsScalar()) {  // "- price": a numeric feature without costs
     std::string why;
@@ -654,7 +708,8 @@ void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path,
   }
   m.Read("buckets", &f->buckets, IntValue(1));
   m.Read("embedding_dim", &f->embedding_dim, IntValue(1, 4096));
-  if (const YAML::Node* costs = m.Get("costs")) ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
+  if (const YAML::Node* costs = m.Get("costs"))
+    ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
 }
 
 void ParseSelector(Context& ctx, const YAML::Node& node, const std::string& path,
@@ -701,7 +756,8 @@ void ParseConstraints(Context& ctx, const YAML::Node& node, const std::string& p
                       ConstraintsConfig* c) {
   MapReader m(ctx, node, path, {"max_features", "budgets", "must_include", "exclude"});
   m.Read("max_features", &c->max_features, IntValue(0));
-  if (const YAML::Node* b = m.Get("budgets")) ReadResourceMap(ctx, *b, m.Child("budgets"), &c->budgets);
+  if (const YAML::Node* b = m.Get("budgets"))
+    ReadResourceMap(ctx, *b, m.Child("budgets"), &c->budgets);
   if (const YAML::Node* inc = m.Get("must_include")) {
     ReadStringList(ctx, *inc, m.Child("must_include"), &c->must_include);
   }
@@ -795,9 +851,8 @@ void CheckPipeline(Context& ctx, const std::string& path, const PipelineConfig& 
     // A budget on a resource no feature costs anything in is almost always a typo.
     for (const auto& [resource, limit] : c.budgets) {
       if (failed({"features"})) break;
-      const bool costed = std::any_of(p.features.begin(), p.features.end(), [&](const auto& f) {
-        return f.costs.contains(resource);
-      });
+      const bool costed = std::any_of(p.features.begin(), p.features.end(),
+                                      [&](const auto& f) { return f.costs.contains(resource); });
       if (!costed) {
         ctx.Error(child("constraints.budgets." + resource),
                   "no feature declares a cost for " + Quote(resource));
@@ -820,8 +875,11 @@ void CheckPipeline(Context& ctx, const std::string& path, const PipelineConfig& 
         ctx.Error(child("constraints.budgets." + resource), text.str());
       }
     }
-    const int64_t candidates = static_cast<int64_t>(declared.size() - std::count_if(
-        excluded.begin(), excluded.end(), [&](const std::string& n) { return declared.contains(n); }));
+    const int64_t candidates =
+        static_cast<int64_t>(declared.size() - std::count_if(excluded.begin(), excluded.end(),
+                                                             [&](const std::string& n) {
+                                                               return declared.contains(n);
+                                                             }));
     if (p.selector.k > candidates && !failed({"features", "constraints.exclude"})) {
       ctx.Error(child("selector.k"), "asks for " + std::to_string(p.selector.k) +
                                          " features but only " + std::to_string(candidates) +
@@ -923,12 +981,14 @@ void ParsePipeline(Context& ctx, const YAML::Node& node, const std::string& path
               "required key is missing (list the candidate features or set discovery: true)");
   }
 
-  if (const YAML::Node* n = m.Get("selector")) ParseSelector(ctx, *n, m.Child("selector"), &p->selector);
+  if (const YAML::Node* n = m.Get("selector"))
+    ParseSelector(ctx, *n, m.Child("selector"), &p->selector);
   if (const YAML::Node* n = m.Get("constraints")) {
     ParseConstraints(ctx, *n, m.Child("constraints"), &p->constraints);
   }
   if (const YAML::Node* n = m.Get("window")) ParseWindow(ctx, *n, m.Child("window"), &p->window);
-  if (const YAML::Node* n = m.Get("schedule")) ParseSchedule(ctx, *n, m.Child("schedule"), &p->schedule);
+  if (const YAML::Node* n = m.Get("schedule"))
+    ParseSchedule(ctx, *n, m.Child("schedule"), &p->schedule);
   if (const YAML::Node* n = m.Get("promotion")) {
     ParsePromotion(ctx, *n, m.Child("promotion"), &p->promotion);
   }
@@ -959,8 +1019,7 @@ void ParsePipelines(Context& ctx, const YAML::Node& node, std::vector<PipelineCo
       auto [seen, inserted] = first_line.emplace(p.name, line);
       if (!inserted) {
         ctx.Error(item + ".name", "duplicate pipeline name " + Quote(p.name) +
-                                      " (first used on line " + std::to_string(seen->second) +
-                                      ")");
+                                      " (first used on line " + std::to_string(seen->second) + ")");
       }
     }
     out->push_back(std::move(p));
@@ -1005,6 +1064,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
 }
 
 Result<Config> LoadConfig(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Err(Status::IoError("cannot read config " + path.string() + ": is a directory"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

@@ -63,8 +63,8 @@ bool TakeNumber(std::string_view& text, double* value) {
 }
 
 Status BadDuration(std::string_view text, std::string_view why) {
-  return Status::InvalidArgument("invalid duration '" + std::string(text) + "': " +
-                                 std::string(why));
+  return Status::InvalidArgument("invalid duration '" + std::string(text) +
+                                 "': " + std::string(why));
 }
 
 }  // namespace
@@ -91,8 +91,8 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
       if (u.name == unit) found = &u;
     }
     if (found == nullptr) {
-      return Err(BadDuration(text, "unknown unit '" + std::string(unit) +
-                                       "' (use ns, us, ms, s, m, h, d)"));
+      return Err(BadDuration(
+          text, "unknown unit '" + std::string(unit) + "' (use ns, us, ms, s, m, h, d)"));
     }
     total_ns += value * found->factor;
     rest.remove_prefix(unit_len);
@@ -103,8 +103,8 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
 
 Result<int64_t> ParseByteSize(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return Err(Status::InvalidArgument("invalid byte size '" + std::string(text) + "': " +
-                                       std::string(why)));
+    return Err(Status::InvalidArgument("invalid byte size '" + std::string(text) +
+                                       "': " + std::string(why)));
   };
   if (text.empty()) return bad("empty");
   if (text.front() == '-') return bad("must not be negative");

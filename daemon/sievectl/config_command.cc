@@ -36,8 +36,9 @@ void AddConfigCommand(CLI::App& app, int* exit_code) {
   CLI::App* config = app.add_subcommand("config", "Work with sieved configuration files");
   config->require_subcommand(1);
   CLI::App* check = config->add_subcommand(
-      "check", "Validate a configuration file: report every error with its key path and "
-               "line:column, exit 1 if there is any");
+      "check",
+      "Validate a configuration file: report every error with its key path and "
+      "line:column, exit 1 if there is any");
   auto file = std::make_shared<std::string>();
   check->add_option("FILE", *file, "YAML configuration file")->required();
   check->callback([file, exit_code] { *exit_code = RunConfigCheck(*file); });

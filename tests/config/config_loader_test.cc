@@ -192,9 +192,47 @@ pipelines:
 TEST(ParseConfigTest, UnknownKeyNamesPathAndLineColumn) {
   const std::string yaml = std::string(kMinimal) + "    windw: {size: 10}\n";
   EXPECT_THAT(Errors(yaml),
-              ElementsAre("test.yaml:9:5: pipelines[0].windw: unknown key 'windw' (expected "
-                          "one of: name, topic, format, csv, label, features, discovery, "
-                          "selector, constraints, window, schedule, promotion, publish)"));
+              ElementsAre("test.yaml:9:5: pipelines[0].windw: unknown key 'windw' (did you "
+                          "mean 'window'?)"));
+  // Without a close match, the error lists the keys that are allowed there.
+  EXPECT_THAT(Errors(std::string(kMinimal) + "    retention: 3\n"),
+              ElementsAre("test.yaml:9:5: pipelines[0].retention: unknown key 'retention' "
+                          "(expected one of: name, topic, format, csv, label, features, "
+                          "discovery, selector, constraints, window, schedule, promotion, "
+                          "publish)"));
+}
+
+TEST(ParseConfigTest, MisspeltEnumValuesGetASuggestion) {
+  std::string yaml =
+      std::string(kMinimal) + "    selector: {k: 1, algorithm: sequential_atention}\n";
+  yaml.replace(yaml.find("    selector: {k: 1}\n"), 21, "");
+  EXPECT_THAT(Errors(yaml),
+              ElementsAre(HasSubstr("pipelines[0].selector.algorithm: must be one of "
+                                    "sequential_attention, omp, group_lasso, mutual_info, "
+                                    "f_test, random, got 'sequential_atention' (did you mean "
+                                    "'sequential_attention'?)")));
+}
+
+TEST(ParseConfigTest, EveryProblemStaysOnOneLine) {
+  const std::string long_value(200, 'x');
+  const std::vector<std::string> errors =
+      Errors("\"a\\nb\": 1\nkafka: {bootstrap_servers: embedded, group_id: [" + long_value +
+             "]}\n");
+  ASSERT_THAT(errors, SizeIs(2));
+  EXPECT_THAT(errors[0], HasSubstr("test.yaml:1:1: a\\nb: unknown key 'a\\nb'"));
+  EXPECT_THAT(errors[1], HasSubstr("kafka.group_id: expected a string, got a list"));
+  EXPECT_THAT(Errors("kafka: {bootstrap_servers: embedded, group_id: " + long_value + "x}\n" +
+                     "daemon: {log: {level: " + long_value + "}}\n"),
+              ElementsAre(HasSubstr("got '" + std::string(60, 'x') + "...'")));
+}
+
+TEST(ParseConfigTest, MergeKeysGetAnExplanation) {
+  std::string yaml = R"(kafka:
+  <<: {group_id: x}
+  bootstrap_servers: embedded
+)";
+  EXPECT_THAT(Errors(yaml), ElementsAre("test.yaml:2:3: kafka.<<: unknown key '<<' (YAML merge "
+                                        "keys are not supported; repeat the settings instead)"));
 }
 
 TEST(ParseConfigTest, UnknownKeysAtEveryLevel) {
@@ -623,10 +661,14 @@ TEST(LoadConfigTest, ReadsAFileAndNamesItInErrors) {
                 HasSubstr(bad + ":1:38: kafka.extra: unknown key 'extra'"));
 }
 
+TEST(LoadConfigTest, DirectoryIsAnIoError) {
+  testing::TempDir dir;
+  EXPECT_STATUS(LoadConfig(dir.path()), StatusCode::kIoError, HasSubstr("is a directory"));
+}
+
 TEST(LoadConfigTest, MissingFileIsNotFound) {
   testing::TempDir dir;
-  EXPECT_STATUS(LoadConfig(dir.File("nope.yaml")), StatusCode::kNotFound,
-                HasSubstr("nope.yaml"));
+  EXPECT_STATUS(LoadConfig(dir.File("nope.yaml")), StatusCode::kNotFound, HasSubstr("nope.yaml"));
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,8 +56,8 @@ TEST(ExamplesTest, QuickstartUsesTheEmbeddedBrokerAndACtrStream) {
     if (f.kind == FeatureConfig::Kind::kCategorical) categoricals.push_back(f.name);
   }
   EXPECT_THAT(categoricals, IsSupersetOf({"ad_id", "site", "device"}));
-  EXPECT_THAT(p.features, Contains(::testing::Field(&FeatureConfig::kind,
-                                                    FeatureConfig::Kind::kNumeric)));
+  EXPECT_THAT(p.features,
+              Contains(::testing::Field(&FeatureConfig::kind, FeatureConfig::Kind::kNumeric)));
 }
 
 TEST(ExamplesTest, ProductionPassesTlsAndSaslThroughWithSystemdPaths) {
@@ -90,6 +94,48 @@ TEST(ExamplesTest, CtrDeclaresBudgetsAndEmbeddingSizes) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A damaged file never crashes or throws: it parses, or every error line has the
+// documented "source:line:column: " form.
+void ExpectCleanOutcome(const std::string& text) {
+  static const std::regex kLine(R"(damaged\.yaml:[0-9]+:[0-9]+: .+)");
+  Result<Config> r = ParseConfig(text, "damaged.yaml");
+  if (r.has_value()) return;
+  ASSERT_EQ(r.error().code(), StatusCode::kInvalidArgument) << r.error().ToString();
+  std::istringstream lines(r.error().message());
+  for (std::string line; std::getline(lines, line);) {
+    ASSERT_TRUE(std::regex_match(line, kLine)) << line << "\n--- input:\n" << text;
+  }
+}
+
+TEST(ExamplesTest, TruncatedAndCorruptedExamplesFailCleanly) {
+  std::mt19937 rng(12345);
+  const std::string garbage = ":-[]{}#&*!|>'\"%@`,? \t\nx0";
+  for (const char* name : {"quickstart.yaml", "production.yaml", "ctr.yaml"}) {
+    SCOPED_TRACE(name);
+    const std::string text = ReadFile(kExamples / name);
+    ASSERT_FALSE(text.empty());
+    for (size_t cut = 0; cut < text.size(); cut += 7) {
+      ExpectCleanOutcome(text.substr(0, cut));
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    for (int i = 0; i < 300; ++i) {
+      std::string damaged = text;
+      for (int flips = 0; flips < 3; ++flips) {
+        damaged[rng() % damaged.size()] = garbage[rng() % garbage.size()];
+      }
+      ExpectCleanOutcome(damaged);
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
 }
 
 }  // namespace

@@ -72,8 +72,7 @@ TEST(ParseByteSizeTest, RejectsBadText) {
   EXPECT_STATUS(ParseByteSize("-1MB"), StatusCode::kInvalidArgument, HasSubstr("negative"));
   EXPECT_STATUS(ParseByteSize("MB"), StatusCode::kInvalidArgument, HasSubstr("expected a number"));
   EXPECT_STATUS(ParseByteSize(""), StatusCode::kInvalidArgument, HasSubstr("empty"));
-  EXPECT_STATUS(ParseByteSize("99999999TiB"), StatusCode::kInvalidArgument,
-                HasSubstr("too large"));
+  EXPECT_STATUS(ParseByteSize("99999999TiB"), StatusCode::kInvalidArgument, HasSubstr("too large"));
 }
 
 TEST(ParseNonNegativeNumberTest, AcceptsPlainNumbersOnly) {
