@@ -86,7 +86,8 @@ void WritePipeline(const PipelineConfig& p, CanonicalWriter& w) {
   for (size_t i = 0; i < s.hidden_units.size(); ++i) {
     w.Int("selector.hidden_units[" + std::to_string(i) + "]", s.hidden_units[i]);
   }
-  w.Int("selector.steps", s.steps);
+  w.Int("selector.steps_per_round", s.steps_per_round);
+  w.Num("selector.warmup_fraction", s.warmup_fraction);
   w.Num("selector.learning_rate", s.learning_rate);
   w.Int("selector.batch_size", s.batch_size);
   w.UInt("selector.seed", s.seed);

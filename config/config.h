@@ -125,17 +125,21 @@ struct SelectorConfig {
   // Selection method. sequential_attention is the default; the others are baselines
   // and cheap fallbacks (filters ignore feature interactions).
   Algorithm algorithm = Algorithm::kSequentialAttention;
-  // Number of features to select. 0: keep selecting until a constraint (max_features
-  // or a budget) stops it.
+  // Number of features to select, must_include counted. 0: keep selecting until a
+  // constraint (max_features or a budget) stops it.
   int64_t k = 0;
   // Widths of the MLP's hidden layers; empty means a linear model. Wider layers see
   // more interactions but train slower.
   std::vector<int64_t> hidden_units = {64};
-  // Total optimiser steps of one selection run. More steps give steadier rankings at a
-  // linear cost in training time.
-  int64_t steps = 2000;
-  // Adam learning rate. Too high makes attention logits noisy, too low under-trains.
-  double learning_rate = 1e-3;
+  // Optimiser steps between two picks; 0 picks about one epoch of the training window.
+  // More steps give steadier rankings at a linear cost in training time.
+  int64_t steps_per_round = 0;
+  // Share of all steps trained before the first pick, so the first pick does not rest
+  // on untrained logits; more warm-up costs time without adding picks.
+  double warmup_fraction = 0.1;
+  // Adam step size for the network and the attention logits. Too high makes the
+  // logits noisy, too low under-trains.
+  double learning_rate = 2e-3;
   // Records per mini-batch. Larger batches are smoother and faster per record but
   // need more steps' worth of data.
   int64_t batch_size = 256;

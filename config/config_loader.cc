@@ -715,8 +715,8 @@ void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path,
 void ParseSelector(Context& ctx, const YAML::Node& node, const std::string& path,
                    SelectorConfig* s) {
   MapReader m(ctx, node, path,
-              {"algorithm", "k", "hidden_units", "steps", "learning_rate", "batch_size", "seed",
-               "features_per_round", "cost_exponent"});
+              {"algorithm", "k", "hidden_units", "steps_per_round", "warmup_fraction",
+               "learning_rate", "batch_size", "seed", "features_per_round", "cost_exponent"});
   m.Read("algorithm", &s->algorithm, EnumValue(config_internal::kAlgorithms));
   m.Read("k", &s->k, IntValue(0));
   if (const YAML::Node* hidden = m.Get("hidden_units")) {
@@ -743,7 +743,9 @@ void ParseSelector(Context& ctx, const YAML::Node& node, const std::string& path
       ctx.Error(hpath, "expected a list of layer widths, got " + Describe(*hidden));
     }
   }
-  m.Read("steps", &s->steps, IntValue(1));
+  m.Read("steps_per_round", &s->steps_per_round, IntValue(0));
+  m.Read("warmup_fraction", &s->warmup_fraction,
+         NumberValue({.min = 0, .max = 1, .max_exclusive = true}));
   m.Read("learning_rate", &s->learning_rate,
          NumberValue({.min = 0, .max = 10, .min_exclusive = true}));
   m.Read("batch_size", &s->batch_size, IntValue(1));

@@ -76,8 +76,9 @@ TEST(ParseConfigTest, MinimalConfigGetsDocumentedDefaults) {
   EXPECT_EQ(p.selector.algorithm, SelectorConfig::Algorithm::kSequentialAttention);
   EXPECT_EQ(p.selector.k, 1);
   EXPECT_THAT(p.selector.hidden_units, ElementsAre(64));
-  EXPECT_EQ(p.selector.steps, 2000);
-  EXPECT_DOUBLE_EQ(p.selector.learning_rate, 1e-3);
+  EXPECT_EQ(p.selector.steps_per_round, 0);
+  EXPECT_DOUBLE_EQ(p.selector.warmup_fraction, 0.1);
+  EXPECT_DOUBLE_EQ(p.selector.learning_rate, 2e-3);
   EXPECT_EQ(p.selector.batch_size, 256);
   EXPECT_EQ(p.selector.seed, 1u);
   EXPECT_EQ(p.selector.features_per_round, 1);
@@ -123,7 +124,8 @@ pipelines:
       algorithm: group_lasso
       k: 2
       hidden_units: [16, 8]
-      steps: 10
+      steps_per_round: 10
+      warmup_fraction: 0
       learning_rate: 0.05
       batch_size: 32
       seed: 18446744073709551615
@@ -166,7 +168,8 @@ pipelines:
   EXPECT_EQ(p.features[1].embedding_dim, 3);
   EXPECT_EQ(p.selector.algorithm, SelectorConfig::Algorithm::kGroupLasso);
   EXPECT_THAT(p.selector.hidden_units, ElementsAre(16, 8));
-  EXPECT_EQ(p.selector.steps, 10);
+  EXPECT_EQ(p.selector.steps_per_round, 10);
+  EXPECT_DOUBLE_EQ(p.selector.warmup_fraction, 0);
   EXPECT_DOUBLE_EQ(p.selector.learning_rate, 0.05);
   EXPECT_EQ(p.selector.batch_size, 32);
   EXPECT_EQ(p.selector.seed, 18446744073709551615ULL);
