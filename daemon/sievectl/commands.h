@@ -14,4 +14,7 @@ inline constexpr int kExitUsage = 2;       // bad flags (CLI11 also uses 2... fo
 // `sievectl config check FILE`: validates a configuration file (config_command.cc).
 void AddConfigCommand(CLI::App& app, int* exit_code);
 
+// `sievectl store inspect|backup|restore|verify` (store_command.cc).
+void AddStoreCommand(CLI::App& app, int* exit_code);
+
 }  // namespace sieve::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = sieve::cli::kExitOk;
   (void)exit_code;
   sieve::cli::AddConfigCommand(app, &exit_code);
+  sieve::cli::AddStoreCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
