@@ -122,6 +122,26 @@ std::string Fnv1aHex(std::string_view text) {
   return buf;
 }
 
+void WriteDaemon(const DaemonConfig& d, CanonicalWriter& w) {
+  using namespace config_internal;
+  w.Str("daemon.data_dir", d.data_dir);
+  w.Str("daemon.http.listen", d.http.listen);
+  w.Int("daemon.http.max_body_bytes", d.http.max_body_bytes);
+  w.Str("daemon.admin_token_file", d.admin_token_file);
+  w.Str("daemon.log.level", NameOf(kLogLevels, d.log.level));
+  w.Str("daemon.log.format", NameOf(kLogFormats, d.log.format));
+  w.Int("daemon.training_threads", d.training_threads);
+  w.Dur("daemon.shutdown_timeout", d.shutdown_timeout);
+}
+
+void WriteKafka(const KafkaConfig& k, CanonicalWriter& w) {
+  w.Str("kafka.bootstrap_servers", k.bootstrap_servers);
+  w.Str("kafka.group_id", k.group_id);
+  w.Str("kafka.dead_letter_topic", k.dead_letter_topic);
+  w.Int("kafka.properties.size", static_cast<int64_t>(k.properties.size()));
+  for (const auto& [key, value] : k.properties) w.Str("kafka.properties." + key, value);
+}
+
 }  // namespace
 
 const PipelineConfig* Config::FindPipeline(std::string_view name) const {
@@ -139,24 +159,10 @@ std::string PipelineConfigHash(const PipelineConfig& pipeline) {
 }
 
 std::string ConfigHash(const Config& config) {
-  using namespace config_internal;
   CanonicalWriter w;
   w.Str("schema", "sieve.config.v1");
-  const DaemonConfig& d = config.daemon;
-  w.Str("daemon.data_dir", d.data_dir);
-  w.Str("daemon.http.listen", d.http.listen);
-  w.Int("daemon.http.max_body_bytes", d.http.max_body_bytes);
-  w.Str("daemon.admin_token_file", d.admin_token_file);
-  w.Str("daemon.log.level", NameOf(kLogLevels, d.log.level));
-  w.Str("daemon.log.format", NameOf(kLogFormats, d.log.format));
-  w.Int("daemon.training_threads", d.training_threads);
-  w.Dur("daemon.shutdown_timeout", d.shutdown_timeout);
-  const KafkaConfig& k = config.kafka;
-  w.Str("kafka.bootstrap_servers", k.bootstrap_servers);
-  w.Str("kafka.group_id", k.group_id);
-  w.Str("kafka.dead_letter_topic", k.dead_letter_topic);
-  w.Int("kafka.properties.size", static_cast<int64_t>(k.properties.size()));
-  for (const auto& [key, value] : k.properties) w.Str("kafka.properties." + key, value);
+  WriteDaemon(config.daemon, w);
+  WriteKafka(config.kafka, w);
   w.Int("pipelines.size", static_cast<int64_t>(config.pipelines.size()));
   // Pipelines are identified by name, so their order in the file means nothing; each
   // contributes its own hash, which keeps the two hashes consistent.
@@ -167,6 +173,35 @@ std::string ConfigHash(const Config& config) {
   std::sort(pipelines.begin(), pipelines.end());
   for (const auto& [name, hash] : pipelines) w.Str("pipeline." + name, hash);
   return Fnv1aHex(w.text());
+}
+
+ConfigChanges DiffConfigs(const Config& before, const Config& after) {
+  auto section_hash = [](const auto& section, auto write) {
+    CanonicalWriter w;
+    write(section, w);
+    return Fnv1aHex(w.text());
+  };
+  ConfigChanges changes;
+  changes.daemon_changed =
+      section_hash(before.daemon, WriteDaemon) != section_hash(after.daemon, WriteDaemon);
+  changes.kafka_changed =
+      section_hash(before.kafka, WriteKafka) != section_hash(after.kafka, WriteKafka);
+  for (const PipelineConfig& p : after.pipelines) {
+    const PipelineConfig* old = before.FindPipeline(p.name);
+    if (old == nullptr) {
+      changes.added_pipelines.push_back(p.name);
+    } else if (PipelineConfigHash(*old) != PipelineConfigHash(p)) {
+      changes.changed_pipelines.push_back(p.name);
+    }
+  }
+  for (const PipelineConfig& p : before.pipelines) {
+    if (after.FindPipeline(p.name) == nullptr) changes.removed_pipelines.push_back(p.name);
+  }
+  for (auto* names :
+       {&changes.added_pipelines, &changes.removed_pipelines, &changes.changed_pipelines}) {
+    std::sort(names->begin(), names->end());
+  }
+  return changes;
 }
 
 std::string_view ConfigName(LogConfig::Level v) { return NameOf(config_internal::kLogLevels, v); }

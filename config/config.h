@@ -257,6 +257,23 @@ std::string ConfigHash(const Config& config);
 // pipeline or the daemon section does not change it.
 std::string PipelineConfigHash(const PipelineConfig& pipeline);
 
+// What differs between two valid configs, for a reload (SIGHUP or /v1/reload) to
+// restart only what changed. Pipelines are matched by name and compared by
+// PipelineConfigHash; every list is sorted by name.
+struct ConfigChanges {
+  std::vector<std::string> added_pipelines;
+  std::vector<std::string> removed_pipelines;
+  std::vector<std::string> changed_pipelines;
+  bool daemon_changed = false;  // anything under `daemon`
+  bool kafka_changed = false;   // anything under `kafka`
+
+  bool empty() const {
+    return added_pipelines.empty() && removed_pipelines.empty() && changed_pipelines.empty() &&
+           !daemon_changed && !kafka_changed;
+  }
+};
+ConfigChanges DiffConfigs(const Config& before, const Config& after);
+
 // Canonical lower-case names as written in YAML ("sequential_attention", "csv", ...).
 std::string_view ConfigName(LogConfig::Level level);
 std::string_view ConfigName(LogConfig::Format format);

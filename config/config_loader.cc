@@ -54,8 +54,8 @@ std::string Quote(std::string_view s) { return "'" + OneLine(s, 60) + "'"; }
 // Problem collection
 
 struct Problem {
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
+  int line = 1;    // 1-based; the start of the file when yaml-cpp gives no position
+  int column = 1;  // 1-based
   std::string path;
   std::string message;
 };

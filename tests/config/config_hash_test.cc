@@ -115,6 +115,38 @@ TEST(ConfigHashTest, DefaultConfigHasAFixedHash) {
   EXPECT_EQ(ConfigHash(Config{}), "5cd1f956d3e4ece5");
 }
 
+TEST(DiffConfigsTest, SameConfigHasNoChanges) {
+  const ConfigChanges changes =
+      DiffConfigs(MustParse(kTwoPipelines), MustParse(kTwoPipelinesRewritten));
+  EXPECT_TRUE(changes.empty());
+}
+
+TEST(DiffConfigsTest, ReportsAddedRemovedAndChangedPipelinesAndSections) {
+  const Config before = MustParse(kTwoPipelines);
+  Config after = before;
+  after.pipelines[1].window.size = 10;  // b changed
+  after.pipelines[0].name = "a2";       // a removed, a2 added
+  PipelineConfig c = before.pipelines[1];
+  c.name = "c";
+  after.pipelines.push_back(c);  // c added
+  after.kafka.properties["linger.ms"] = "5";
+
+  const ConfigChanges changes = DiffConfigs(before, after);
+  EXPECT_THAT(changes.added_pipelines, ::testing::ElementsAre("a2", "c"));
+  EXPECT_THAT(changes.removed_pipelines, ::testing::ElementsAre("a"));
+  EXPECT_THAT(changes.changed_pipelines, ::testing::ElementsAre("b"));
+  EXPECT_TRUE(changes.kafka_changed);
+  EXPECT_FALSE(changes.daemon_changed);
+  EXPECT_FALSE(changes.empty());
+
+  Config daemon_only = before;
+  daemon_only.daemon.log.level = LogConfig::Level::kDebug;
+  const ConfigChanges d = DiffConfigs(before, daemon_only);
+  EXPECT_TRUE(d.daemon_changed);
+  EXPECT_FALSE(d.kafka_changed);
+  EXPECT_TRUE(d.changed_pipelines.empty());
+}
+
 TEST(ConfigNameTest, NamesMatchTheYamlSpelling) {
   EXPECT_EQ(ConfigName(SelectorConfig::Algorithm::kSequentialAttention), "sequential_attention");
   EXPECT_EQ(ConfigName(SelectorConfig::Algorithm::kFTest), "f_test");

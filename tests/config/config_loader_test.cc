@@ -644,7 +644,7 @@ TEST(ParseConfigTest, YamlSyntaxErrorsKeepYamlCppMessage) {
 }
 
 TEST(ParseConfigTest, EmptyAndMultiDocumentFilesAreErrors) {
-  EXPECT_THAT(Errors(""), ElementsAre(HasSubstr("test.yaml:0:0: the config is empty")));
+  EXPECT_THAT(Errors(""), ElementsAre(HasSubstr("test.yaml:1:1: the config is empty")));
   EXPECT_THAT(Errors("# only a comment\n"), ElementsAre(HasSubstr("the config is empty")));
   EXPECT_THAT(Errors("kafka: {bootstrap_servers: embedded}\n---\nkafka: {}\n"),
               ElementsAre(HasSubstr("test.yaml:3:1: only one YAML document is allowed, found 2")));
