@@ -1028,6 +1028,30 @@ void ParsePipelines(Context& ctx, const YAML::Node& node, std::vector<PipelineCo
   }
 }
 
+// Output topics must not be input topics: sieve would consume its own output.
+void CheckTopics(Context& ctx, const Config& config) {
+  std::map<std::string, std::string> readers;  // input topic -> first pipeline reading it
+  for (const PipelineConfig& p : config.pipelines) {
+    if (!p.topic.empty()) readers.emplace(p.topic, p.name);
+  }
+  const std::string& dead_letter = config.kafka.dead_letter_topic;
+  if (auto it = readers.find(dead_letter); !dead_letter.empty() && it != readers.end()) {
+    ctx.Error("kafka.dead_letter_topic", "is the input topic of pipeline " + Quote(it->second) +
+                                             "; bad records would be consumed again");
+  }
+  for (size_t i = 0; i < config.pipelines.size(); ++i) {
+    const std::string& out = config.pipelines[i].publish.topic;
+    if (out.empty()) continue;
+    const std::string path = Index("pipelines", i) + ".publish.topic";
+    if (auto it = readers.find(out); it != readers.end()) {
+      ctx.Error(path, "is the input topic of pipeline " + Quote(it->second) +
+                          "; feature sets would be read back as records");
+    } else if (out == dead_letter) {
+      ctx.Error(path, "is also kafka.dead_letter_topic");
+    }
+  }
+}
+
 void ParseRoot(Context& ctx, const YAML::Node& root, Config* config) {
   ctx.Remember("", root.Mark());
   if (root.IsNull() || !root.IsDefined()) {
@@ -1043,6 +1067,7 @@ void ParseRoot(Context& ctx, const YAML::Node& root, Config* config) {
     ctx.Error("kafka", "required key is missing (kafka: {bootstrap_servers: ...})");
   }
   if (const YAML::Node* n = m.Get("pipelines")) ParsePipelines(ctx, *n, &config->pipelines);
+  CheckTopics(ctx, *config);
 }
 
 }  // namespace

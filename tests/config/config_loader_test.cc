@@ -218,9 +218,8 @@ TEST(ParseConfigTest, MisspeltEnumValuesGetASuggestion) {
 
 TEST(ParseConfigTest, EveryProblemStaysOnOneLine) {
   const std::string long_value(200, 'x');
-  const std::vector<std::string> errors =
-      Errors("\"a\\nb\": 1\nkafka: {bootstrap_servers: embedded, group_id: [" + long_value +
-             "]}\n");
+  const std::vector<std::string> errors = Errors(
+      "\"a\\nb\": 1\nkafka: {bootstrap_servers: embedded, group_id: [" + long_value + "]}\n");
   ASSERT_THAT(errors, SizeIs(2));
   EXPECT_THAT(errors[0], HasSubstr("test.yaml:1:1: a\\nb: unknown key 'a\\nb'"));
   EXPECT_THAT(errors[1], HasSubstr("kafka.group_id: expected a string, got a list"));
@@ -563,6 +562,37 @@ TEST(ParseConfigTest, KafkaPropertiesThatSieveOwnsAreErrors) {
                                     "kafka.properties (use kafka.group_id)"),
                           HasSubstr("5:31: kafka.properties.enable.auto.offset.store: cannot be"),
                           HasSubstr("6:16: kafka.properties.linger.ms: expected a string")));
+}
+
+TEST(ParseConfigTest, OutputTopicsMustNotBeInputTopics) {
+  std::string yaml = R"(kafka: {bootstrap_servers: embedded, dead_letter_topic: in-b}
+pipelines:
+  - name: a
+    topic: in-a
+    label: {field: y}
+    features: [x]
+    selector: {k: 1}
+    publish: {topic: in-a}
+  - name: b
+    topic: in-b
+    label: {field: y}
+    features: [x]
+    selector: {k: 1}
+    publish: {topic: sets}
+  - name: c
+    topic: in-c
+    label: {field: y}
+    features: [x]
+    selector: {k: 1}
+    publish: {topic: in-b}
+)";
+  EXPECT_THAT(Errors(yaml),
+              ElementsAre("test.yaml:1:57: kafka.dead_letter_topic: is the input topic of "
+                          "pipeline 'b'; bad records would be consumed again",
+                          "test.yaml:8:22: pipelines[0].publish.topic: is the input topic of "
+                          "pipeline 'a'; feature sets would be read back as records",
+                          "test.yaml:20:22: pipelines[2].publish.topic: is the input topic of "
+                          "pipeline 'b'; feature sets would be read back as records"));
 }
 
 TEST(ParseConfigTest, DaemonValuesAreValidated) {
