@@ -39,7 +39,8 @@ TEST(ExamplesTest, EveryExampleLoads) {
     ASSERT_TRUE(r.has_value()) << r.error().ToString();
     EXPECT_THAT(r->pipelines, ::testing::Not(::testing::IsEmpty()));
   }
-  EXPECT_THAT(names, IsSupersetOf({"quickstart.yaml", "production.yaml", "ctr.yaml"}));
+  EXPECT_THAT(names,
+              IsSupersetOf({"quickstart.yaml", "production.yaml", "ctr.yaml", "reference.yaml"}));
 }
 
 TEST(ExamplesTest, QuickstartUsesTheEmbeddedBrokerAndACtrStream) {
@@ -96,6 +97,26 @@ TEST(ExamplesTest, CtrDeclaresBudgetsAndEmbeddingSizes) {
   EXPECT_TRUE(found);
 }
 
+TEST(ExamplesTest, ReferenceSpellsOutExactlyTheDefaults) {
+  Config expected;
+  expected.kafka.bootstrap_servers = "embedded";
+  PipelineConfig p;
+  p.name = "example";
+  p.topic = "example-records";
+  p.label.field = "label";
+  p.features.push_back(FeatureConfig{.name = "price"});
+  p.features.push_back(
+      FeatureConfig{.name = "country", .kind = FeatureConfig::Kind::kCategorical});
+  p.constraints.max_features = 10;
+  expected.pipelines.push_back(p);
+
+  const Config reference = LoadExample("reference.yaml");
+  ASSERT_THAT(reference.pipelines, SizeIs(1));
+  EXPECT_EQ(PipelineConfigHash(reference.pipelines[0]), PipelineConfigHash(p));
+  EXPECT_EQ(ConfigHash(reference), ConfigHash(expected));
+  EXPECT_TRUE(DiffConfigs(expected, reference).empty());
+}
+
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
@@ -119,7 +140,7 @@ void ExpectCleanOutcome(const std::string& text) {
 TEST(ExamplesTest, TruncatedAndCorruptedExamplesFailCleanly) {
   std::mt19937 rng(12345);
   const std::string garbage = ":-[]{}#&*!|>'\"%@`,? \t\nx0";
-  for (const char* name : {"quickstart.yaml", "production.yaml", "ctr.yaml"}) {
+  for (const char* name : {"quickstart.yaml", "production.yaml", "ctr.yaml", "reference.yaml"}) {
     SCOPED_TRACE(name);
     const std::string text = ReadFile(kExamples / name);
     ASSERT_FALSE(text.empty());
