@@ -49,6 +49,9 @@ struct StoreOptions {
   // fsync the write-ahead log before a write returns. Off survives a process crash
   // but may lose the last writes on power loss; on costs a disk flush per write.
   bool sync = true;
+  // Decoded versions kept in memory to skip the JSON decode on hot reads
+  // (active, latest); versions are immutable so entries never go stale. 0 = off.
+  size_t version_cache_entries = 256;
   // For kSecondary: a private directory for the follower's own log files.
   std::string secondary_path;
   // Milliseconds since the Unix epoch; stamps versions created by Rollback.

@@ -145,7 +145,15 @@ class RocksFeatureSetStore::ReadView {
     const std::string ctx = VersionContext(pipeline, n);
     SIEVE_ASSIGN_OR_RETURN(auto value, Get(store_->versions_, keys::VersionKey(pipeline, n), ctx));
     if (!value) return Err(Status::NotFound(ctx + " does not exist"));
-    return Decode(pipeline, n, *value);
+    SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion v, Decode(pipeline, n, *value));
+    store_->cache_.Put(std::make_shared<const FeatureSetVersion>(v));
+    return v;
+  }
+
+  // Version(), answered from the cache of decoded versions when possible.
+  Result<FeatureSetVersion> CachedVersion(std::string_view pipeline, uint64_t n) const {
+    if (auto hit = store_->cache_.Get(pipeline, n)) return *hit;
+    return Version(pipeline, n);
   }
 
   static Result<FeatureSetVersion> Decode(std::string_view pipeline, uint64_t n, std::string_view bytes) {
@@ -257,7 +265,7 @@ Result<std::unique_ptr<FeatureSetStore>> FeatureSetStore::Open(const std::string
 // ---------------------------------------------------------------------------
 
 RocksFeatureSetStore::RocksFeatureSetStore(std::string path, StoreOptions options)
-    : path_(std::move(path)), options_(std::move(options)) {}
+    : path_(std::move(path)), options_(std::move(options)), cache_(options_.version_cache_entries) {}
 
 RocksFeatureSetStore::~RocksFeatureSetStore() { CloseDb(); }
 
@@ -483,7 +491,7 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
     if (options.fill_jaccard && !version.jaccard_to_previous_active.has_value()) {
       SIEVE_ASSIGN_OR_RETURN(auto active, view.AliasTarget(pipeline, Alias::kActive));
       if (active) {
-        auto previous = view.Version(pipeline, *active);
+        auto previous = view.CachedVersion(pipeline, *active);
         // An unreadable previous version must not block new ones; leave it empty.
         if (previous) version.jaccard_to_previous_active = FeatureSetJaccard(*previous, version);
       }
@@ -517,6 +525,7 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
   }
   if (!s.ok()) return Err(FromRocks(s, VersionContext(pipeline, next)));
   SIEVE_RETURN_IF_ERROR(WriteBatch(&batch).WithContext("storing " + VersionContext(pipeline, next)));
+  cache_.Put(std::make_shared<const FeatureSetVersion>(version));
   return version;
 }
 
@@ -525,7 +534,7 @@ Result<FeatureSetVersion> RocksFeatureSetStore::GetVersion(std::string_view pipe
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
   SIEVE_ASSIGN_OR_RETURN(uint64_t n, view.Resolve(pipeline, ref));
-  return view.Version(pipeline, n);
+  return view.CachedVersion(pipeline, n);
 }
 
 Result<HistoryPage> RocksFeatureSetStore::History(std::string_view pipeline, const HistoryQuery& query) {
@@ -546,6 +555,12 @@ Result<HistoryPage> RocksFeatureSetStore::History(std::string_view pipeline, con
     if (taken == query.limit) {
       page.next_before = last;
       break;
+    }
+    if (auto hit = cache_.Get(pipeline, *n)) {
+      page.versions.push_back(*hit);
+      ++taken;
+      last = *n;
+      continue;
     }
     auto v = ReadView::Decode(pipeline, *n, AsView(b->it->value()));
     if (v) {
@@ -644,8 +659,8 @@ Result<FeatureSetDiff> RocksFeatureSetStore::Diff(std::string_view pipeline, Ver
   SIEVE_RETURN_IF_ERROR(view.Available());
   SIEVE_ASSIGN_OR_RETURN(uint64_t a, view.Resolve(pipeline, from));
   SIEVE_ASSIGN_OR_RETURN(uint64_t b, view.Resolve(pipeline, to));
-  SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion va, view.Version(pipeline, a));
-  SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion vb, view.Version(pipeline, b));
+  SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion va, view.CachedVersion(pipeline, a));
+  SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion vb, view.CachedVersion(pipeline, b));
   return DiffFeatureSets(va, vb);
 }
 

@@ -15,6 +15,7 @@
 #include <rocksdb/db.h>
 
 #include "connectors/store/feature_set_store.h"
+#include "connectors/store/version_cache.h"
 
 namespace sieve {
 
@@ -81,6 +82,9 @@ class RocksFeatureSetStore : public FeatureSetStore {
   rocksdb::ColumnFamilyHandle* aliases_ = nullptr;
   rocksdb::ColumnFamilyHandle* window_ = nullptr;
   rocksdb::ColumnFamilyHandle* offsets_ = nullptr;
+
+  // Decoded versions (immutable, so never stale).
+  mutable VersionCache cache_;
 
   // Serialises writers; guards write_failed_.
   std::mutex write_mu_;
