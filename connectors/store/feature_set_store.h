@@ -190,8 +190,10 @@ class FeatureSetStore {
 
   // Appends `chunk` as the pipeline's next window chunk and, in the same atomic
   // batch, stores its offsets as the resume positions. Returns the chunk's
-  // sequence number (1, 2, ...). kInvalidArgument naming the field for a malformed
-  // chunk; kResourceExhausted when the disk is full (nothing stored).
+  // sequence number (1, 2, ...). A chunk without rows stores only its offsets and
+  // returns 0 (records that were all dead-lettered still move the resume position).
+  // kInvalidArgument naming the field for a malformed chunk; kResourceExhausted
+  // when the disk is full (nothing stored).
   virtual Result<uint64_t> AppendWindowChunk(std::string_view pipeline, const WindowChunk& chunk) = 0;
 
   // The newest `max_rows` rows (fewer if the window holds fewer), oldest first, and

@@ -713,9 +713,24 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
   SIEVE_RETURN_IF_ERROR(CheckWritable());
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
   SIEVE_RETURN_IF_ERROR(ValidateWindowChunk(chunk).WithContext("pipeline " + Quoted(pipeline) + " window chunk"));
-  std::string encoded = EncodeWindowChunk(chunk);
   std::lock_guard lock(write_mu_);
   if (write_failed_) SIEVE_RETURN_IF_ERROR(RecoverFromWriteError());
+  if (chunk.num_rows == 0) {
+    // Only the positions move (every record was dead-lettered, say); an empty
+    // chunk would also look like a column-layout change to LoadWindow.
+    rocksdb::WriteBatch batch;
+    rocksdb::Status s;
+    for (const PartitionOffset& o : chunk.offsets) {
+      if (!s.ok()) break;
+      s = batch.Put(offsets_, keys::OffsetKey(pipeline, kWindowOffsets, o.topic, o.partition),
+                    keys::EncodeOffsetValue(o.next_offset));
+    }
+    if (!s.ok()) return Err(FromRocks(s, "storing offsets"));
+    SIEVE_RETURN_IF_ERROR(
+        WriteBatch(&batch).WithContext("storing offsets of pipeline " + Quoted(pipeline)));
+    return uint64_t{0};
+  }
+  std::string encoded = EncodeWindowChunk(chunk);
   uint64_t sequence = 1;
   {
     ReadView view(this);
