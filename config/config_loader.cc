@@ -1,5 +1,6 @@
 #include "config/config_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -502,8 +504,9 @@ class MapReader {
     is_map_ = true;
     std::map<std::string, int> first_line;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key_node = it->first;
-      const YAML::Node& value = it->second;
+      // Copies, not references: the iterator's operator-> returns a temporary pair.
+      const YAML::Node key_node = it->first;
+      const YAML::Node value = it->second;
       if (!key_node.IsScalar()) {
         ctx_.ErrorAt(key_node.Mark(), path_, "keys must be plain names, got " + Describe(key_node));
         continue;
@@ -1052,6 +1055,43 @@ void CheckTopics(Context& ctx, const Config& config) {
   }
 }
 
+// Records where the second document of a stream starts, ignoring all other events.
+class SecondDocumentFinder : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 2) second_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  const std::optional<YAML::Mark>& second() const { return second_; }
+
+ private:
+  int documents_ = 0;
+  std::optional<YAML::Mark> second_;
+};
+
+// The start of the second YAML document in `text`, if there is one. YAML::LoadAll is
+// not used: in yaml-cpp 0.7 it loops forever, allocating, on some malformed input (a
+// line starting with ','); this loop over the event parser stops after two documents.
+std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  SecondDocumentFinder finder;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(finder); ++i) {
+  }
+  return finder.second();
+}
+
 void ParseRoot(Context& ctx, const YAML::Node& root, Config* config) {
   ctx.Remember("", root.Mark());
   if (root.IsNull() || !root.IsDefined()) {
@@ -1076,12 +1116,11 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   Context ctx{std::string(source_name)};
   Config config;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
-      ctx.ErrorAt(documents[1].Mark(), "",
-                  "only one YAML document is allowed, found " + std::to_string(documents.size()));
+    const std::string input(text);
+    if (std::optional<YAML::Mark> second = SecondDocument(input)) {
+      ctx.ErrorAt(*second, "", "only one YAML document is allowed (a second one starts here)");
     }
-    ParseRoot(ctx, documents.empty() ? YAML::Node() : documents[0], &config);
+    ParseRoot(ctx, YAML::Load(input), &config);
   } catch (const YAML::Exception& e) {
     // Syntax errors (and anything else yaml-cpp throws) keep yaml-cpp's own message.
     ctx.ErrorAt(e.mark, "", "YAML error: " + e.msg);

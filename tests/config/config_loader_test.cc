@@ -677,8 +677,16 @@ TEST(ParseConfigTest, EmptyAndMultiDocumentFilesAreErrors) {
   EXPECT_THAT(Errors(""), ElementsAre(HasSubstr("test.yaml:1:1: the config is empty")));
   EXPECT_THAT(Errors("# only a comment\n"), ElementsAre(HasSubstr("the config is empty")));
   EXPECT_THAT(Errors("kafka: {bootstrap_servers: embedded}\n---\nkafka: {}\n"),
-              ElementsAre(HasSubstr("test.yaml:3:1: only one YAML document is allowed, found 2")));
+              ElementsAre("test.yaml:2:1: only one YAML document is allowed (a second one "
+                          "starts here)"));
   EXPECT_THAT(Errors("- 1\n- 2\n"), ElementsAre(HasSubstr("1:1: expected a map, got a list")));
+}
+
+TEST(ParseConfigTest, StrayCommaFailsInsteadOfHanging) {
+  // yaml-cpp 0.7's LoadAll loops forever on this input; the loader must not.
+  EXPECT_THAT(Errors("\n,\n"), ::testing::Not(::testing::IsEmpty()));
+  EXPECT_THAT(Errors("kafka: {bootstrap_servers: embedded}\n,\n"),
+              ::testing::Not(::testing::IsEmpty()));
 }
 
 TEST(LoadConfigTest, ReadsAFileAndNamesItInErrors) {
