@@ -26,15 +26,19 @@ Status CheckNonNegative(const std::string& field, double value) {
 
 std::string_view FeatureSetStateName(FeatureSetState state) {
   switch (state) {
-    case FeatureSetState::kCandidate: return "candidate";
-    case FeatureSetState::kActive: return "active";
-    case FeatureSetState::kRejected: return "rejected";
+    case FeatureSetState::kCandidate:
+      return "candidate";
+    case FeatureSetState::kActive:
+      return "active";
+    case FeatureSetState::kRejected:
+      return "rejected";
   }
   return "unknown";
 }
 
 Result<FeatureSetState> ParseFeatureSetState(std::string_view name) {
-  for (auto s : {FeatureSetState::kCandidate, FeatureSetState::kActive, FeatureSetState::kRejected}) {
+  for (auto s :
+       {FeatureSetState::kCandidate, FeatureSetState::kActive, FeatureSetState::kRejected}) {
     if (FeatureSetStateName(s) == name) return s;
   }
   return Err(Status::InvalidArgument("unknown feature-set state \"" + std::string(name) +
@@ -43,9 +47,12 @@ Result<FeatureSetState> ParseFeatureSetState(std::string_view name) {
 
 std::string_view FeatureKindName(FeatureKind kind) {
   switch (kind) {
-    case FeatureKind::kNumeric: return "numeric";
-    case FeatureKind::kCategorical: return "categorical";
-    case FeatureKind::kCross: return "cross";
+    case FeatureKind::kNumeric:
+      return "numeric";
+    case FeatureKind::kCategorical:
+      return "categorical";
+    case FeatureKind::kCross:
+      return "cross";
   }
   return "unknown";
 }
@@ -75,7 +82,8 @@ Status ValidateFeatureSetVersion(const FeatureSetVersion& v) {
     }
     SIEVE_RETURN_IF_ERROR(CheckFinite(field + ".attention_weight", f.attention_weight));
     if (f.embedding_size < 0) {
-      return Invalid(field + ".embedding_size", "negative (" + std::to_string(f.embedding_size) + ")");
+      return Invalid(field + ".embedding_size",
+                     "negative (" + std::to_string(f.embedding_size) + ")");
     }
     for (const auto& [resource, cost] : f.costs) {
       if (resource.empty()) return Invalid(field + ".costs", "empty resource name");

@@ -11,8 +11,9 @@ std::vector<const SelectedFeature*> ByRank(const FeatureSetVersion& v) {
   std::vector<const SelectedFeature*> out;
   out.reserve(v.features.size());
   for (const SelectedFeature& f : v.features) out.push_back(&f);
-  std::stable_sort(out.begin(), out.end(),
-                   [](const SelectedFeature* a, const SelectedFeature* b) { return a->rank < b->rank; });
+  std::stable_sort(out.begin(), out.end(), [](const SelectedFeature* a, const SelectedFeature* b) {
+    return a->rank < b->rank;
+  });
   return out;
 }
 
@@ -58,7 +59,8 @@ FeatureSetDiff DiffFeatureSets(const FeatureSetVersion& from, const FeatureSetVe
     }
     const SelectedFeature* old = it->second;
     if (old->rank != f->rank || old->attention_weight != f->attention_weight) {
-      diff.changed.push_back({f->name, old->rank, f->rank, old->attention_weight, f->attention_weight});
+      diff.changed.push_back(
+          {f->name, old->rank, f->rank, old->attention_weight, f->attention_weight});
     }
   }
   for (const SelectedFeature* f : ByRank(from)) {

@@ -5,6 +5,8 @@
 //
 //   build/bench/store/store_bench                       # everything (~1 min)
 //   build/bench/store/store_bench --benchmark_filter=Version
+#include <benchmark/benchmark.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -12,8 +14,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "connectors/store/feature_set_store.h"
 
@@ -66,7 +66,8 @@ FeatureSetVersion BenchVersion(uint64_t seed) {
     f.embedding_size = f.kind == FeatureKind::kCategorical ? 16 : 0;
     v.features.push_back(std::move(f));
   }
-  v.budgets = {{"latency_us", {500, 150}}, {"memory_bytes", {1 << 20, 25600}}, {"features", {100, 100}}};
+  v.budgets = {
+      {"latency_us", {500, 150}}, {"memory_bytes", {1 << 20, 25600}}, {"features", {100, 100}}};
   v.validation_metrics = {{"auc", 0.81}, {"logloss", 0.42}};
   return v;
 }
@@ -87,7 +88,9 @@ WindowChunk BenchChunk(uint64_t first_row, uint32_t rows, uint32_t cols) {
 void ReportPercentiles(benchmark::State& state, std::vector<double>& micros) {
   if (micros.empty()) return;
   std::sort(micros.begin(), micros.end());
-  auto at = [&](double q) { return micros[std::min(micros.size() - 1, static_cast<size_t>(q * micros.size()))]; };
+  auto at = [&](double q) {
+    return micros[std::min(micros.size() - 1, static_cast<size_t>(q * micros.size()))];
+  };
   state.counters["p50_us"] = at(0.50);
   state.counters["p99_us"] = at(0.99);
 }
@@ -154,7 +157,8 @@ void BM_WindowAppend(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kRows);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * kRows * (kCols + 1) * 4);
-  state.SetLabel(sync ? "rows/s, 1000x100 chunks, fsync per chunk" : "rows/s, 1000x100 chunks, no fsync");
+  state.SetLabel(sync ? "rows/s, 1000x100 chunks, fsync per chunk"
+                      : "rows/s, 1000x100 chunks, no fsync");
 }
 BENCHMARK(BM_WindowAppend)->Arg(1)->Arg(0)->Iterations(1000)->Unit(benchmark::kMillisecond);
 

@@ -157,7 +157,8 @@ class FeatureSetStore {
   virtual Result<FeatureSetVersion> GetVersion(std::string_view pipeline, VersionRef ref) = 0;
 
   // A page of history, newest first.
-  virtual Result<HistoryPage> History(std::string_view pipeline, const HistoryQuery& query = {}) = 0;
+  virtual Result<HistoryPage> History(std::string_view pipeline,
+                                      const HistoryQuery& query = {}) = 0;
 
   // Number of the newest version; 0 when the pipeline has none.
   virtual Result<uint64_t> LatestVersion(std::string_view pipeline) = 0;
@@ -179,7 +180,8 @@ class FeatureSetStore {
                                              std::string_view reason) = 0;
 
   // Diff between two versions of a pipeline.
-  virtual Result<FeatureSetDiff> Diff(std::string_view pipeline, VersionRef from, VersionRef to) = 0;
+  virtual Result<FeatureSetDiff> Diff(std::string_view pipeline, VersionRef from,
+                                      VersionRef to) = 0;
 
   // Every pipeline with a version, a window chunk or stored offsets, sorted.
   virtual Result<std::vector<std::string>> ListPipelines() = 0;
@@ -194,7 +196,8 @@ class FeatureSetStore {
   // returns 0 (records that were all dead-lettered still move the resume position).
   // kInvalidArgument naming the field for a malformed chunk; kResourceExhausted
   // when the disk is full (nothing stored).
-  virtual Result<uint64_t> AppendWindowChunk(std::string_view pipeline, const WindowChunk& chunk) = 0;
+  virtual Result<uint64_t> AppendWindowChunk(std::string_view pipeline,
+                                             const WindowChunk& chunk) = 0;
 
   // The newest `max_rows` rows (fewer if the window holds fewer), oldest first, and
   // the resume positions, read from one consistent snapshot. Only chunks with the

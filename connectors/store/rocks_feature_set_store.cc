@@ -1,13 +1,13 @@
 #include "connectors/store/rocks_feature_set_store.h"
 
+#include <rocksdb/utilities/backup_engine.h>
+#include <rocksdb/write_batch.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstring>
 #include <set>
-
-#include <rocksdb/utilities/backup_engine.h>
-#include <rocksdb/write_batch.h>
 
 #include "connectors/store/rocks_status.h"
 #include "connectors/store/store_keys.h"
@@ -49,9 +49,10 @@ struct BoundedIterator {
 };
 
 void SortOffsets(std::vector<PartitionOffset>* offsets) {
-  std::sort(offsets->begin(), offsets->end(), [](const PartitionOffset& a, const PartitionOffset& b) {
-    return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
-  });
+  std::sort(offsets->begin(), offsets->end(),
+            [](const PartitionOffset& a, const PartitionOffset& b) {
+              return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
+            });
 }
 
 }  // namespace
@@ -60,8 +61,7 @@ void SortOffsets(std::vector<PartitionOffset>* offsets) {
 // and read-only instances only change on Refresh, so they read directly).
 class RocksFeatureSetStore::ReadView {
  public:
-  explicit ReadView(const RocksFeatureSetStore* store)
-      : store_(store), lock_(store->db_mu_) {
+  explicit ReadView(const RocksFeatureSetStore* store) : store_(store), lock_(store->db_mu_) {
     if (store_->db_ && store_->options_.mode == StoreMode::kReadWrite) {
       snapshot_ = store_->db_->GetSnapshot();
     }
@@ -117,20 +117,23 @@ class RocksFeatureSetStore::ReadView {
 
   // Newest version number of `pipeline` (0 if none).
   Result<uint64_t> Latest(std::string_view pipeline) const {
-    auto b = Iterate(store_->versions_, keys::PipelinePrefix(pipeline), keys::PipelineEnd(pipeline));
+    auto b =
+        Iterate(store_->versions_, keys::PipelinePrefix(pipeline), keys::PipelineEnd(pipeline));
     b->it->SeekToLast();
     if (!b->it->Valid()) {
       if (!b->it->status().ok()) return Err(FromRocks(b->it->status(), "reading versions"));
       return uint64_t{0};
     }
     auto n = keys::VersionOfKey(pipeline, AsView(b->it->key()));
-    if (!n) return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed version key"));
+    if (!n)
+      return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed version key"));
     return *n;
   }
 
   Result<std::optional<uint64_t>> AliasTarget(std::string_view pipeline, Alias alias) const {
-    SIEVE_ASSIGN_OR_RETURN(auto value, Get(store_->aliases_, keys::AliasKey(pipeline, AliasName(alias)),
-                                           "reading alias"));
+    SIEVE_ASSIGN_OR_RETURN(
+        auto value,
+        Get(store_->aliases_, keys::AliasKey(pipeline, AliasName(alias)), "reading alias"));
     if (!value) return std::optional<uint64_t>();
     auto n = keys::DecodeAliasValue(*value);
     if (!n) {
@@ -156,7 +159,8 @@ class RocksFeatureSetStore::ReadView {
     return Version(pipeline, n);
   }
 
-  static Result<FeatureSetVersion> Decode(std::string_view pipeline, uint64_t n, std::string_view bytes) {
+  static Result<FeatureSetVersion> Decode(std::string_view pipeline, uint64_t n,
+                                          std::string_view bytes) {
     const std::string ctx = VersionContext(pipeline, n);
     auto decoded = DecodeVersionJson(bytes);
     if (!decoded) return Err(decoded.error().WithContext(ctx));
@@ -173,7 +177,8 @@ class RocksFeatureSetStore::ReadView {
         return ref.number;
       case VersionRef::Kind::kLatest: {
         SIEVE_ASSIGN_OR_RETURN(uint64_t n, Latest(pipeline));
-        if (n == 0) return Err(Status::NotFound("pipeline " + Quoted(pipeline) + " has no versions"));
+        if (n == 0)
+          return Err(Status::NotFound("pipeline " + Quoted(pipeline) + " has no versions"));
         return n;
       }
       case VersionRef::Kind::kActive:
@@ -198,7 +203,9 @@ class RocksFeatureSetStore::ReadView {
     std::vector<PartitionOffset> out;
     for (b->it->SeekToFirst(); b->it->Valid(); b->it->Next()) {
       auto o = keys::DecodeOffset(pipeline, kind, AsView(b->it->key()), AsView(b->it->value()));
-      if (!o) return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed offset record"));
+      if (!o)
+        return Err(
+            Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed offset record"));
       out.push_back(std::move(*o));
     }
     if (!b->it->status().ok()) return Err(FromRocks(b->it->status(), "reading offsets"));
@@ -229,17 +236,19 @@ Result<VersionRef> VersionRef::Parse(std::string_view text) {
 
 std::string VersionRef::ToString() const {
   switch (kind) {
-    case Kind::kNumber: return std::to_string(number);
-    case Kind::kLatest: return "latest";
-    case Kind::kActive: return "active";
-    case Kind::kCandidate: return "candidate";
+    case Kind::kNumber:
+      return std::to_string(number);
+    case Kind::kLatest:
+      return "latest";
+    case Kind::kActive:
+      return "active";
+    case Kind::kCandidate:
+      return "candidate";
   }
   return "?";
 }
 
-std::string_view AliasName(Alias alias) {
-  return alias == Alias::kActive ? "active" : "candidate";
-}
+std::string_view AliasName(Alias alias) { return alias == Alias::kActive ? "active" : "candidate"; }
 
 Status ValidatePipelineName(std::string_view pipeline) {
   if (pipeline.empty()) return Status::InvalidArgument("pipeline name is empty");
@@ -265,7 +274,9 @@ Result<std::unique_ptr<FeatureSetStore>> FeatureSetStore::Open(const std::string
 // ---------------------------------------------------------------------------
 
 RocksFeatureSetStore::RocksFeatureSetStore(std::string path, StoreOptions options)
-    : path_(std::move(path)), options_(std::move(options)), cache_(options_.version_cache_entries) {}
+    : path_(std::move(path)),
+      options_(std::move(options)),
+      cache_(options_.version_cache_entries) {}
 
 RocksFeatureSetStore::~RocksFeatureSetStore() { CloseDb(); }
 
@@ -312,14 +323,12 @@ Status RocksFeatureSetStore::OpenDb() {
 
   rocksdb::ColumnFamilyOptions small;
   rocksdb::ColumnFamilyOptions bulk;
-  bulk.compression = rocksdb::kNoCompression;  // float columns do not compress; restore speed matters
+  bulk.compression =
+      rocksdb::kNoCompression;  // float columns do not compress; restore speed matters
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, small},
-      {std::string(keys::kMetaCf), small},
-      {std::string(keys::kVersionsCf), small},
-      {std::string(keys::kAliasesCf), small},
-      {std::string(keys::kWindowCf), bulk},
-      {std::string(keys::kOffsetsCf), small},
+      {rocksdb::kDefaultColumnFamilyName, small}, {std::string(keys::kMetaCf), small},
+      {std::string(keys::kVersionsCf), small},    {std::string(keys::kAliasesCf), small},
+      {std::string(keys::kWindowCf), bulk},       {std::string(keys::kOffsetsCf), small},
   };
   if (!existing.empty()) {
     for (const auto& cf : cfs) {
@@ -341,7 +350,8 @@ Status RocksFeatureSetStore::OpenDb() {
       s = rocksdb::DB::OpenForReadOnly(db_options, path_, cfs, &handles, &raw);
       break;
     case StoreMode::kSecondary:
-      s = rocksdb::DB::OpenAsSecondary(db_options, path_, options_.secondary_path, cfs, &handles, &raw);
+      s = rocksdb::DB::OpenAsSecondary(db_options, path_, options_.secondary_path, cfs, &handles,
+                                       &raw);
       break;
   }
   if (!s.ok()) {
@@ -432,7 +442,8 @@ Status RocksFeatureSetStore::RecoverFromWriteError() {
         write_failed_ = false;
         return Status::Ok();
       }
-      if (s.IsBusy()) return FromRocks(s, "store at " + path_ + " is recovering from a write error");
+      if (s.IsBusy())
+        return FromRocks(s, "store at " + path_ + " is recovering from a write error");
     }
   }
   // RocksDB could not resume (its error became permanent): reopen the database,
@@ -509,7 +520,8 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
   }
 
   rocksdb::WriteBatch batch;
-  rocksdb::Status s = batch.Put(versions_, keys::VersionKey(pipeline, next), EncodeVersionJson(version));
+  rocksdb::Status s =
+      batch.Put(versions_, keys::VersionKey(pipeline, next), EncodeVersionJson(version));
   if (s.ok() && options.make_active) {
     s = batch.Put(aliases_, keys::AliasKey(pipeline, AliasName(Alias::kActive)),
                   keys::EncodeAliasValue(next));
@@ -524,12 +536,14 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
                   keys::EncodeOffsetValue(o.next_offset));
   }
   if (!s.ok()) return Err(FromRocks(s, VersionContext(pipeline, next)));
-  SIEVE_RETURN_IF_ERROR(WriteBatch(&batch).WithContext("storing " + VersionContext(pipeline, next)));
+  SIEVE_RETURN_IF_ERROR(
+      WriteBatch(&batch).WithContext("storing " + VersionContext(pipeline, next)));
   cache_.Put(std::make_shared<const FeatureSetVersion>(version));
   return version;
 }
 
-Result<FeatureSetVersion> RocksFeatureSetStore::GetVersion(std::string_view pipeline, VersionRef ref) {
+Result<FeatureSetVersion> RocksFeatureSetStore::GetVersion(std::string_view pipeline,
+                                                           VersionRef ref) {
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
@@ -537,15 +551,16 @@ Result<FeatureSetVersion> RocksFeatureSetStore::GetVersion(std::string_view pipe
   return view.CachedVersion(pipeline, n);
 }
 
-Result<HistoryPage> RocksFeatureSetStore::History(std::string_view pipeline, const HistoryQuery& query) {
+Result<HistoryPage> RocksFeatureSetStore::History(std::string_view pipeline,
+                                                  const HistoryQuery& query) {
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
   if (query.limit == 0) return Err(Status::InvalidArgument("history limit must be >= 1"));
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
   HistoryPage page;
   if (query.before == 1) return page;
-  std::string upper = query.before == 0 ? keys::PipelineEnd(pipeline)
-                                        : keys::VersionKey(pipeline, query.before);
+  std::string upper =
+      query.before == 0 ? keys::PipelineEnd(pipeline) : keys::VersionKey(pipeline, query.before);
   auto b = view.Iterate(versions_, keys::PipelinePrefix(pipeline), upper);
   size_t taken = 0;
   uint64_t last = 0;
@@ -645,7 +660,8 @@ Result<FeatureSetVersion> RocksFeatureSetStore::Rollback(std::string_view pipeli
   copy.version = 0;
   copy.parent = target;
   copy.state = FeatureSetState::kActive;
-  copy.reason = "rollback to v" + std::to_string(target) + (reason.empty() ? "" : ": ") + std::string(reason);
+  copy.reason =
+      "rollback to v" + std::to_string(target) + (reason.empty() ? "" : ": ") + std::string(reason);
   copy.created_at_unix_ms = options_.now_unix_ms ? options_.now_unix_ms() : SystemNowMs();
   copy.jaccard_to_previous_active.reset();
   CommitOptions commit;
@@ -653,7 +669,8 @@ Result<FeatureSetVersion> RocksFeatureSetStore::Rollback(std::string_view pipeli
   return CommitLocked(std::move(copy), commit);
 }
 
-Result<FeatureSetDiff> RocksFeatureSetStore::Diff(std::string_view pipeline, VersionRef from, VersionRef to) {
+Result<FeatureSetDiff> RocksFeatureSetStore::Diff(std::string_view pipeline, VersionRef from,
+                                                  VersionRef to) {
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
@@ -697,7 +714,8 @@ Result<PipelineSummary> RocksFeatureSetStore::Summarize(std::string_view pipelin
   auto b = view.Iterate(window_, prefix, keys::WindowPrefix(pipeline, kIndex + 1));
   for (b->it->SeekToFirst(); b->it->Valid(); b->it->Next()) {
     auto idx = keys::DecodeChunkIndex(AsView(b->it->value()));
-    if (!idx) return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index"));
+    if (!idx)
+      return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index"));
     ++s.window_chunks;
     s.window_rows += idx->rows;
   }
@@ -712,7 +730,8 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
                                                          const WindowChunk& chunk) {
   SIEVE_RETURN_IF_ERROR(CheckWritable());
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
-  SIEVE_RETURN_IF_ERROR(ValidateWindowChunk(chunk).WithContext("pipeline " + Quoted(pipeline) + " window chunk"));
+  SIEVE_RETURN_IF_ERROR(
+      ValidateWindowChunk(chunk).WithContext("pipeline " + Quoted(pipeline) + " window chunk"));
   std::lock_guard lock(write_mu_);
   if (write_failed_) SIEVE_RETURN_IF_ERROR(RecoverFromWriteError());
   if (chunk.num_rows == 0) {
@@ -739,7 +758,8 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
                                                "reading window sequence"));
     if (next) {
       if (next->size() != 8) {
-        return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window sequence"));
+        return Err(
+            Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window sequence"));
       }
       sequence = keys::ReadBigEndian64(next->data());
     }
@@ -749,8 +769,10 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.Put(window_, keys::WindowKey(pipeline, kChunk, sequence), encoded);
   if (s.ok()) {
-    keys::ChunkIndex idx{chunk.num_rows, WindowLayoutFingerprint(chunk.float_columns, chunk.bucket_columns)};
-    s = batch.Put(window_, keys::WindowKey(pipeline, kIndex, sequence), keys::EncodeChunkIndex(idx));
+    keys::ChunkIndex idx{chunk.num_rows,
+                         WindowLayoutFingerprint(chunk.float_columns, chunk.bucket_columns)};
+    s = batch.Put(window_, keys::WindowKey(pipeline, kIndex, sequence),
+                  keys::EncodeChunkIndex(idx));
   }
   if (s.ok()) s = batch.Put(meta_, keys::WindowNextSequenceKey(pipeline), next_value);
   for (const PartitionOffset& o : chunk.offsets) {
@@ -758,13 +780,15 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
     s = batch.Put(offsets_, keys::OffsetKey(pipeline, kWindowOffsets, o.topic, o.partition),
                   keys::EncodeOffsetValue(o.next_offset));
   }
-  const std::string ctx = "pipeline " + Quoted(pipeline) + " window chunk " + std::to_string(sequence);
+  const std::string ctx =
+      "pipeline " + Quoted(pipeline) + " window chunk " + std::to_string(sequence);
   if (!s.ok()) return Err(FromRocks(s, ctx));
   SIEVE_RETURN_IF_ERROR(WriteBatch(&batch).WithContext("storing " + ctx));
   return sequence;
 }
 
-Result<WindowSnapshot> RocksFeatureSetStore::LoadWindow(std::string_view pipeline, size_t max_rows) {
+Result<WindowSnapshot> RocksFeatureSetStore::LoadWindow(std::string_view pipeline,
+                                                        size_t max_rows) {
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
@@ -787,9 +811,11 @@ Result<WindowSnapshot> RocksFeatureSetStore::LoadWindow(std::string_view pipelin
       auto seq = keys::SequenceOfWindowKey(pipeline, kIndex, AsView(b->it->key()));
       auto idx = keys::DecodeChunkIndex(AsView(b->it->value()));
       if (!seq || !idx) {
-        return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index entry"));
+        return Err(
+            Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index entry"));
       }
-      if (layout && *layout != idx->fingerprint) break;  // older column layout: not part of this window
+      if (layout && *layout != idx->fingerprint)
+        break;  // older column layout: not part of this window
       layout = idx->fingerprint;
       plan.push_back({*seq, idx->rows});
       total += idx->rows;
@@ -878,7 +904,8 @@ Result<uint64_t> RocksFeatureSetStore::TrimWindow(std::string_view pipeline, siz
       auto seq = keys::SequenceOfWindowKey(pipeline, kIndex, AsView(b->it->key()));
       auto idx = keys::DecodeChunkIndex(AsView(b->it->value()));
       if (!seq || !idx) {
-        return Err(Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index entry"));
+        return Err(
+            Status::Corruption("pipeline " + Quoted(pipeline) + ": malformed window index entry"));
       }
       if (keeping && (!layout || *layout == idx->fingerprint)) {
         layout = idx->fingerprint;
@@ -902,7 +929,8 @@ Result<uint64_t> RocksFeatureSetStore::TrimWindow(std::string_view pipeline, siz
                           keys::WindowKey(pipeline, kIndex, keep_from));
   }
   if (!s.ok()) return Err(FromRocks(s, "trimming window"));
-  SIEVE_RETURN_IF_ERROR(WriteBatch(&batch).WithContext("trimming window of pipeline " + Quoted(pipeline)));
+  SIEVE_RETURN_IF_ERROR(
+      WriteBatch(&batch).WithContext("trimming window of pipeline " + Quoted(pipeline)));
   return deleted;
 }
 
@@ -913,7 +941,8 @@ Result<uint32_t> RocksFeatureSetStore::Backup(const std::string& backup_dir) {
   std::shared_lock lock(db_mu_);
   if (!db_) return Err(Status::Unavailable("store at " + path_ + " is closed"));
   rocksdb::BackupEngine* raw = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(rocksdb::BackupEngineOptions(backup_dir), env(), &raw);
+  rocksdb::IOStatus s =
+      rocksdb::BackupEngine::Open(rocksdb::BackupEngineOptions(backup_dir), env(), &raw);
   if (!s.ok()) return Err(FromRocks(s, "opening backup directory " + backup_dir));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::CreateBackupOptions create;
@@ -967,25 +996,29 @@ Result<std::vector<Status>> RocksFeatureSetStore::Verify() {
       if (!target) {
         problems.push_back(target.error());
       } else if (*target && !present.contains(**target)) {
-        problems.push_back(Status::DataLoss("pipeline " + Quoted(p) + ": alias " +
-                                            std::string(AliasName(alias)) + " points at missing version " +
-                                            std::to_string(**target)));
+        problems.push_back(
+            Status::DataLoss("pipeline " + Quoted(p) + ": alias " + std::string(AliasName(alias)) +
+                             " points at missing version " + std::to_string(**target)));
       }
     }
 
     // Window: every index entry has its chunk, which decodes and agrees.
-    auto idx_it = view.Iterate(window_, keys::WindowPrefix(p, kIndex), keys::WindowPrefix(p, kIndex + 1));
-    auto chunk_it = view.Iterate(window_, keys::WindowPrefix(p, kChunk), keys::WindowPrefix(p, kChunk + 1));
+    auto idx_it =
+        view.Iterate(window_, keys::WindowPrefix(p, kIndex), keys::WindowPrefix(p, kIndex + 1));
+    auto chunk_it =
+        view.Iterate(window_, keys::WindowPrefix(p, kChunk), keys::WindowPrefix(p, kChunk + 1));
     idx_it->it->SeekToFirst();
     chunk_it->it->SeekToFirst();
     while (idx_it->it->Valid() || chunk_it->it->Valid()) {
       // 0 stands for "no entry": sequences start at 1.
-      const uint64_t is = idx_it->it->Valid()
-                              ? keys::SequenceOfWindowKey(p, kIndex, AsView(idx_it->it->key())).value_or(0)
-                              : 0;
-      const uint64_t cs = chunk_it->it->Valid()
-                              ? keys::SequenceOfWindowKey(p, kChunk, AsView(chunk_it->it->key())).value_or(0)
-                              : 0;
+      const uint64_t is =
+          idx_it->it->Valid()
+              ? keys::SequenceOfWindowKey(p, kIndex, AsView(idx_it->it->key())).value_or(0)
+              : 0;
+      const uint64_t cs =
+          chunk_it->it->Valid()
+              ? keys::SequenceOfWindowKey(p, kChunk, AsView(chunk_it->it->key())).value_or(0)
+              : 0;
       if (is == 0 || cs == 0 || is != cs) {
         uint64_t seq = is != 0 ? is : cs;
         problems.push_back(Status::DataLoss("pipeline " + Quoted(p) + " window chunk " +
@@ -998,7 +1031,8 @@ Result<std::vector<Status>> RocksFeatureSetStore::Verify() {
       if (!chunk) {
         problems.push_back(chunk.error().WithContext(ctx));
       } else if (!idx || idx->rows != chunk->num_rows ||
-                 idx->fingerprint != WindowLayoutFingerprint(chunk->float_columns, chunk->bucket_columns)) {
+                 idx->fingerprint !=
+                     WindowLayoutFingerprint(chunk->float_columns, chunk->bucket_columns)) {
         problems.push_back(Status::Corruption(ctx + ": index entry does not match the chunk"));
       }
       idx_it->it->Next();

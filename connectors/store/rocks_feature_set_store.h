@@ -6,13 +6,13 @@
 // database if RocksDB cannot resume) before writing.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "connectors/store/feature_set_store.h"
 #include "connectors/store/version_cache.h"

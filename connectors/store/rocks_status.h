@@ -1,9 +1,9 @@
 // Conversion of RocksDB statuses into sieve's Status at the connector edge.
 #pragma once
 
-#include <string_view>
-
 #include <rocksdb/status.h>
+
+#include <string_view>
 
 #include "core/status.h"
 

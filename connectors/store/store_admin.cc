@@ -1,10 +1,10 @@
 #include "connectors/store/store_admin.h"
 
+#include <rocksdb/utilities/backup_engine.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
-
-#include <rocksdb/utilities/backup_engine.h>
 
 #include "connectors/store/rocks_status.h"
 
@@ -17,8 +17,8 @@ Result<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackups(const std::st
     return Err(Status::NotFound("no backup directory at " + backup_dir));
   }
   rocksdb::BackupEngineReadOnly* raw = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
-                                                            rocksdb::Env::Default(), &raw);
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::BackupEngineOptions(backup_dir), rocksdb::Env::Default(), &raw);
   if (!s.ok()) return Err(FromRocks(s, "opening backups in " + backup_dir));
   return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
 }
@@ -80,7 +80,8 @@ Result<uint32_t> BackupStore(const std::string& db_path, const std::string& back
 Status RestoreStore(const std::string& backup_dir, const std::string& db_path,
                     const RestoreStoreOptions& options) {
   std::error_code ec;
-  if (!options.overwrite && std::filesystem::exists(std::filesystem::path(db_path) / "CURRENT", ec)) {
+  if (!options.overwrite &&
+      std::filesystem::exists(std::filesystem::path(db_path) / "CURRENT", ec)) {
     return Status::AlreadyExists("a store already exists at " + db_path +
                                  "; pass overwrite (--force) to replace it");
   }
@@ -93,7 +94,8 @@ Status RestoreStore(const std::string& backup_dir, const std::string& db_path,
     bool known = false;
     for (const auto& info : infos) known |= info.backup_id == *options.backup_id;
     if (!known) {
-      return Status::NotFound("backup " + std::to_string(*options.backup_id) + " is not in " + backup_dir);
+      return Status::NotFound("backup " + std::to_string(*options.backup_id) + " is not in " +
+                              backup_dir);
     }
     s = engine->RestoreDBFromBackup(*options.backup_id, db_path, db_path);
   } else {

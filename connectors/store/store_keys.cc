@@ -9,7 +9,8 @@ constexpr uint8_t kSmallValueFormat = 1;
 
 template <typename T>
 void PutLittle(std::string* out, T v) {
-  for (size_t i = 0; i < sizeof(T); ++i) out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+  for (size_t i = 0; i < sizeof(T); ++i)
+    out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
 }
 
 template <typename T>
@@ -99,7 +100,8 @@ std::string WindowKey(std::string_view pipeline, char kind, uint64_t sequence) {
 std::optional<uint64_t> SequenceOfWindowKey(std::string_view pipeline, char kind,
                                             std::string_view key) {
   std::string prefix = WindowPrefix(pipeline, kind);
-  if (key.size() != prefix.size() + 8 || key.substr(0, prefix.size()) != prefix) return std::nullopt;
+  if (key.size() != prefix.size() + 8 || key.substr(0, prefix.size()) != prefix)
+    return std::nullopt;
   return ReadBigEndian64(key.data() + prefix.size());
 }
 
@@ -111,13 +113,17 @@ std::string EncodeChunkIndex(const ChunkIndex& index) {
 }
 
 std::optional<ChunkIndex> DecodeChunkIndex(std::string_view value) {
-  if (value.size() != 13 || static_cast<uint8_t>(value[0]) != kSmallValueFormat) return std::nullopt;
+  if (value.size() != 13 || static_cast<uint8_t>(value[0]) != kSmallValueFormat)
+    return std::nullopt;
   return ChunkIndex{ReadLittle<uint32_t>(value.data() + 1), ReadLittle<uint64_t>(value.data() + 5)};
 }
 
-std::string OffsetPrefix(std::string_view pipeline, char kind) { return WindowPrefix(pipeline, kind); }
+std::string OffsetPrefix(std::string_view pipeline, char kind) {
+  return WindowPrefix(pipeline, kind);
+}
 
-std::string OffsetKey(std::string_view pipeline, char kind, std::string_view topic, int32_t partition) {
+std::string OffsetKey(std::string_view pipeline, char kind, std::string_view topic,
+                      int32_t partition) {
   std::string k = OffsetPrefix(pipeline, kind);
   k.append(topic);
   k.push_back('\0');
@@ -142,7 +148,8 @@ std::optional<PartitionOffset> DecodeOffset(std::string_view pipeline, char kind
   PartitionOffset o;
   o.topic = std::string(rest.substr(0, rest.size() - 5));
   uint32_t p = 0;
-  for (size_t i = rest.size() - 4; i < rest.size(); ++i) p = (p << 8) | static_cast<uint8_t>(rest[i]);
+  for (size_t i = rest.size() - 4; i < rest.size(); ++i)
+    p = (p << 8) | static_cast<uint8_t>(rest[i]);
   o.partition = static_cast<int32_t>(p);
   o.next_offset = ReadLittle<int64_t>(value.data() + 1);
   return o;

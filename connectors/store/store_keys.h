@@ -68,7 +68,8 @@ std::optional<ChunkIndex> DecodeChunkIndex(std::string_view value);
 
 // kind: 'w' (window resume position) or 'v' (trained-on position of the latest version).
 std::string OffsetPrefix(std::string_view pipeline, char kind);
-std::string OffsetKey(std::string_view pipeline, char kind, std::string_view topic, int32_t partition);
+std::string OffsetKey(std::string_view pipeline, char kind, std::string_view topic,
+                      int32_t partition);
 std::string EncodeOffsetValue(int64_t next_offset);
 // Parses an offsets-CF entry of `pipeline` / `kind`; nullopt if malformed.
 std::optional<PartitionOffset> DecodeOffset(std::string_view pipeline, char kind,

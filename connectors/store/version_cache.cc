@@ -9,7 +9,8 @@ VersionCache::Key VersionCache::MakeKey(std::string_view pipeline, uint64_t vers
   return k;
 }
 
-std::shared_ptr<const FeatureSetVersion> VersionCache::Get(std::string_view pipeline, uint64_t version) {
+std::shared_ptr<const FeatureSetVersion> VersionCache::Get(std::string_view pipeline,
+                                                           uint64_t version) {
   if (capacity_ == 0) return nullptr;
   std::lock_guard lock(mu_);
   auto it = index_.find(MakeKey(pipeline, version));

@@ -1,7 +1,6 @@
 #include "connectors/store/version_json.h"
 
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 namespace sieve {
@@ -116,11 +115,13 @@ std::string EncodeVersionJson(const FeatureSetVersion& v) {
                              {"embedding_size", f.embedding_size}});
   }
   j["budgets"] = json::object();
-  for (const auto& [k, b] : v.budgets) j["budgets"][k] = {{"declared", b.declared}, {"used", b.used}};
+  for (const auto& [k, b] : v.budgets)
+    j["budgets"][k] = {{"declared", b.declared}, {"used", b.used}};
   j["validation_metrics"] = json::object();
   for (const auto& [k, m] : v.validation_metrics) j["validation_metrics"][k] = m;
-  j["jaccard_to_previous_active"] =
-      v.jaccard_to_previous_active.has_value() ? json(*v.jaccard_to_previous_active) : json(nullptr);
+  j["jaccard_to_previous_active"] = v.jaccard_to_previous_active.has_value()
+                                        ? json(*v.jaccard_to_previous_active)
+                                        : json(nullptr);
   return j.dump();
 }
 
@@ -131,9 +132,10 @@ Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
   const std::string top;
   SIEVE_ASSIGN_OR_RETURN(uint64_t schema, GetUnsigned(j, top, "schema_version"));
   if (schema > static_cast<uint64_t>(kVersionSchema)) {
-    return Err(Status::FailedPrecondition(
-        "written by a newer schema_version " + std::to_string(schema) + " (this build reads up to " +
-        std::to_string(kVersionSchema) + "); upgrade sieve to read it"));
+    return Err(Status::FailedPrecondition("written by a newer schema_version " +
+                                          std::to_string(schema) + " (this build reads up to " +
+                                          std::to_string(kVersionSchema) +
+                                          "); upgrade sieve to read it"));
   }
   if (schema == 0) return Err(Bad("schema_version", "0 is not a valid schema version"));
 
@@ -141,7 +143,8 @@ Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
   SIEVE_ASSIGN_OR_RETURN(v.pipeline, GetString(j, top, "pipeline"));
   SIEVE_ASSIGN_OR_RETURN(v.version, GetUnsigned(j, top, "version"));
   SIEVE_ASSIGN_OR_RETURN(v.parent, GetUnsigned(j, top, "parent"));
-  SIEVE_ASSIGN_OR_RETURN(v.created_at_unix_ms, GetInt(j, top, "created_at_unix_ms", kInt64Min, kInt64Max));
+  SIEVE_ASSIGN_OR_RETURN(v.created_at_unix_ms,
+                         GetInt(j, top, "created_at_unix_ms", kInt64Min, kInt64Max));
   SIEVE_ASSIGN_OR_RETURN(std::string state, GetString(j, top, "state"));
   auto parsed_state = ParseFeatureSetState(state);
   if (!parsed_state) return Err(Bad("state", parsed_state.error().message()));

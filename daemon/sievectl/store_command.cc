@@ -10,10 +10,9 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "connectors/store/store_admin.h"
 #include "connectors/store/version_json.h"
@@ -54,8 +53,9 @@ json SummaryJson(const PipelineSummary& s) {
 
 void PrintSummary(const PipelineSummary& s) {
   std::cout << s.name << ": latest v" << s.latest_version << ", active "
-            << OptionalNumber(s.aliases.active) << ", candidate " << OptionalNumber(s.aliases.candidate)
-            << ", window " << s.window_rows << " rows in " << s.window_chunks << " chunks";
+            << OptionalNumber(s.aliases.active) << ", candidate "
+            << OptionalNumber(s.aliases.candidate) << ", window " << s.window_rows << " rows in "
+            << s.window_chunks << " chunks";
   for (const auto& o : s.offsets) {
     std::cout << ", " << o.topic << "/" << o.partition << "@" << o.next_offset;
   }
@@ -93,7 +93,8 @@ int RunInspect(const std::string& db, const std::string& pipeline, size_t limit,
       j["unreadable"] = json::array();
       for (const UnreadableVersion& u : page->unreadable) {
         j["unreadable"].push_back({{"version", u.version}, {"error", u.error.ToString()}});
-        if (!as_json) std::cout << "  v" << u.version << "  UNREADABLE: " << u.error.ToString() << '\n';
+        if (!as_json)
+          std::cout << "  v" << u.version << "  UNREADABLE: " << u.error.ToString() << '\n';
       }
     }
     out.push_back(std::move(j));
@@ -109,7 +110,8 @@ int RunBackup(const std::string& db, const std::string& to) {
   return kExitOk;
 }
 
-int RunRestore(const std::string& from, const std::string& db, std::optional<uint32_t> id, bool force) {
+int RunRestore(const std::string& from, const std::string& db, std::optional<uint32_t> id,
+               bool force) {
   Status s = RestoreStore(from, db, {.backup_id = id, .overwrite = force});
   if (!s.ok()) return Fail(s);
   std::cout << "restored " << db << " from " << from
@@ -127,8 +129,8 @@ int RunVerify(const std::string& db, const std::string& backup) {
     if (!checks) return Fail(checks.error());
     bool all_ok = true;
     for (const BackupCheck& c : *checks) {
-      std::cout << "backup " << c.id << ": " << c.files << " files, " << c.size_bytes << " bytes: "
-                << (c.status.ok() ? "ok" : c.status.ToString()) << '\n';
+      std::cout << "backup " << c.id << ": " << c.files << " files, " << c.size_bytes
+                << " bytes: " << (c.status.ok() ? "ok" : c.status.ToString()) << '\n';
       all_ok = all_ok && c.status.ok();
     }
     return all_ok ? kExitOk : kExitFailure;
@@ -147,7 +149,8 @@ int RunVerify(const std::string& db, const std::string& backup) {
 }  // namespace
 
 void AddStoreCommand(CLI::App& app, int* exit_code) {
-  CLI::App* store = app.add_subcommand("store", "Inspect, back up, restore and verify a feature-set store");
+  CLI::App* store =
+      app.add_subcommand("store", "Inspect, back up, restore and verify a feature-set store");
   store->require_subcommand(1);
 
   struct Flags {
@@ -160,13 +163,15 @@ void AddStoreCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<Flags>();
 
   CLI::App* inspect = store->add_subcommand(
-      "inspect", "List pipelines, versions, aliases, window and offsets (read-only, safe while sieved runs)");
+      "inspect",
+      "List pipelines, versions, aliases, window and offsets (read-only, safe while sieved runs)");
   inspect->add_option("--db", f->db, "Store directory")->required();
   inspect->add_option("--pipeline", f->pipeline, "Show this pipeline's version history");
   inspect->add_option("--limit", f->limit, "Versions to show with --pipeline (newest first)")
       ->check(CLI::PositiveNumber);
   inspect->add_flag("--json", f->json, "Print JSON");
-  inspect->callback([f, exit_code] { *exit_code = RunInspect(f->db, f->pipeline, f->limit, f->json); });
+  inspect->callback(
+      [f, exit_code] { *exit_code = RunInspect(f->db, f->pipeline, f->limit, f->json); });
 
   CLI::App* backup = store->add_subcommand("backup", "Write a new incremental, checksummed backup");
   backup->add_option("--db", f->db, "Store directory (not in use by sieved)")->required();
@@ -178,7 +183,8 @@ void AddStoreCommand(CLI::App& app, int* exit_code) {
   restore->add_option("--db", f->db, "Store directory to create")->required();
   restore->add_option("--backup-id", f->backup_id, "Backup to restore (default: latest)");
   restore->add_flag("--force", f->force, "Replace an existing store at --db");
-  restore->callback([f, exit_code] { *exit_code = RunRestore(f->from, f->db, f->backup_id, f->force); });
+  restore->callback(
+      [f, exit_code] { *exit_code = RunRestore(f->from, f->db, f->backup_id, f->force); });
 
   CLI::App* verify = store->add_subcommand("verify", "Check a store (or its backups) for damage");
   verify->add_option("--db", f->db, "Store directory (safe while sieved runs)");

@@ -1,10 +1,10 @@
 #include "core/feature_set_diff.h"
 
-#include <cmath>
-#include <limits>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 #include "core/feature_set.h"
 #include "tests/testing/status_matchers.h"
@@ -35,8 +35,8 @@ FeatureSetVersion Version(uint64_t number, std::vector<SelectedFeature> features
 }
 
 TEST(FeatureSetDiffTest, ReportsAddedRemovedAndChangedInRankOrder) {
-  FeatureSetVersion from = Version(3, {Feature("age", 1, 0.5), Feature("city", 2, 0.3),
-                                       Feature("device", 3, 0.2)});
+  FeatureSetVersion from =
+      Version(3, {Feature("age", 1, 0.5), Feature("city", 2, 0.3), Feature("device", 3, 0.2)});
   FeatureSetVersion to = Version(4, {Feature("hour", 3, 0.1), Feature("city", 1, 0.6),
                                      Feature("age", 2, 0.3), Feature("zip", 4, 0.05)});
   FeatureSetDiff d = DiffFeatureSets(from, to);
@@ -64,16 +64,19 @@ TEST(FeatureSetDiffTest, UnchangedFeatureIsNotListed) {
 TEST(FeatureSetDiffTest, WeightOnlyChangeIsListed) {
   FeatureSetVersion from = Version(1, {Feature("age", 1, 0.5)});
   FeatureSetVersion to = Version(2, {Feature("age", 1, 0.25)});
-  EXPECT_THAT(DiffFeatureSets(from, to).changed, ElementsAre(FeatureChange{"age", 1, 1, 0.5, 0.25}));
+  EXPECT_THAT(DiffFeatureSets(from, to).changed,
+              ElementsAre(FeatureChange{"age", 1, 1, 0.5, 0.25}));
 }
 
 TEST(FeatureSetDiffTest, CostAndBudgetDeltasCoverResourcesOnEitherSide) {
-  FeatureSetVersion from = Version(1, {Feature("a", 1, 1, {{"latency_us", 10}, {"memory_bytes", 100}}),
-                                       Feature("b", 2, 1, {{"latency_us", 5}})});
+  FeatureSetVersion from =
+      Version(1, {Feature("a", 1, 1, {{"latency_us", 10}, {"memory_bytes", 100}}),
+                  Feature("b", 2, 1, {{"latency_us", 5}})});
   from.budgets["latency_us"] = {20, 15};
   from.budgets["features"] = {3, 2};
-  FeatureSetVersion to = Version(2, {Feature("a", 1, 1, {{"latency_us", 10}, {"memory_bytes", 100}}),
-                                     Feature("c", 2, 1, {{"latency_us", 7}, {"flops", 40}})});
+  FeatureSetVersion to =
+      Version(2, {Feature("a", 1, 1, {{"latency_us", 10}, {"memory_bytes", 100}}),
+                  Feature("c", 2, 1, {{"latency_us", 7}, {"flops", 40}})});
   to.budgets["latency_us"] = {20, 17};
   to.budgets["memory_bytes"] = {1000, 100};
 
@@ -97,7 +100,8 @@ TEST(FeatureSetDiffTest, JaccardOfEmptySetsIsOneAndOfDisjointSetsIsZero) {
 }
 
 TEST(FeatureSetTest, StateAndKindNamesRoundTrip) {
-  for (auto s : {FeatureSetState::kCandidate, FeatureSetState::kActive, FeatureSetState::kRejected}) {
+  for (auto s :
+       {FeatureSetState::kCandidate, FeatureSetState::kActive, FeatureSetState::kRejected}) {
     ASSERT_OK_AND_ASSIGN(FeatureSetState parsed, ParseFeatureSetState(FeatureSetStateName(s)));
     EXPECT_EQ(parsed, s);
   }
@@ -128,8 +132,8 @@ TEST(FeatureSetTest, ValidateNamesTheOffendingField) {
   EXPECT_STATUS(ValidateFeatureSetVersion(rank), StatusCode::kInvalidArgument,
                 HasSubstr("features[0].rank"));
 
-  FeatureSetVersion nan_cost =
-      Version(1, {Feature("a", 1, 0.5, {{"latency_us", std::numeric_limits<double>::quiet_NaN()}})});
+  FeatureSetVersion nan_cost = Version(
+      1, {Feature("a", 1, 0.5, {{"latency_us", std::numeric_limits<double>::quiet_NaN()}})});
   EXPECT_STATUS(ValidateFeatureSetVersion(nan_cost), StatusCode::kInvalidArgument,
                 HasSubstr("features[0].costs.latency_us: not finite"));
 

@@ -1,8 +1,8 @@
 // Persisted encodings: version JSON and window chunks.
-#include <limits>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "connectors/store/version_json.h"
@@ -49,7 +49,8 @@ TEST(VersionJsonTest, DamagedRecordsNameTheField) {
   auto base = nlohmann::json::parse(EncodeVersionJson(MakeVersion("ctr", 2)));
   EXPECT_STATUS(DecodeVersionJson("{\"schema_version\":1,"), StatusCode::kCorruption,
                 HasSubstr("not valid JSON"));
-  EXPECT_STATUS(DecodeVersionJson("[1,2]"), StatusCode::kCorruption, HasSubstr("not a JSON object"));
+  EXPECT_STATUS(DecodeVersionJson("[1,2]"), StatusCode::kCorruption,
+                HasSubstr("not a JSON object"));
 
   auto j = base;
   j["features"][1]["rank"] = "two";
@@ -57,7 +58,8 @@ TEST(VersionJsonTest, DamagedRecordsNameTheField) {
                 HasSubstr("\"features[1].rank\": not an integer"));
   j = base;
   j["features"][0]["kind"] = "text";
-  EXPECT_STATUS(DecodeVersionJson(j.dump()), StatusCode::kCorruption, HasSubstr("features[0].kind"));
+  EXPECT_STATUS(DecodeVersionJson(j.dump()), StatusCode::kCorruption,
+                HasSubstr("features[0].kind"));
   j = base;
   j["budgets"]["latency_us"].erase("used");
   EXPECT_STATUS(DecodeVersionJson(j.dump()), StatusCode::kCorruption,

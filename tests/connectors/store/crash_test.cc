@@ -2,6 +2,8 @@
 // same store. After each kill the store must hold every acknowledged version
 // intact, no partial version, numbering without gap or duplicate, and a window
 // whose rows end exactly at the stored offsets.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,9 +11,6 @@
 #include <cstdio>
 #include <random>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "connectors/store/rocks_feature_set_store.h"
 #include "tests/connectors/store/store_test_util.h"
@@ -22,8 +21,8 @@ namespace sieve {
 namespace {
 
 struct Acked {
-  uint64_t version = 0;     // highest acknowledged version
-  int64_t window_end = 0;   // rows end offset of the last acknowledged chunk
+  uint64_t version = 0;    // highest acknowledged version
+  int64_t window_end = 0;  // rows end offset of the last acknowledged chunk
 };
 
 // Starts the writer on `db`, lets it acknowledge `acks` writes, waits a random
@@ -37,7 +36,8 @@ Acked RunAndKill(const std::string& db, int acks, int spins, Acked acked) {
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
-    execl(SIEVE_STORE_CRASH_WRITER, SIEVE_STORE_CRASH_WRITER, db.c_str(), static_cast<char*>(nullptr));
+    execl(SIEVE_STORE_CRASH_WRITER, SIEVE_STORE_CRASH_WRITER, db.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);

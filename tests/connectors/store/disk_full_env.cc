@@ -38,8 +38,8 @@ class FullableFile : public rocksdb::FSWritableFileOwnerWrapper {
     IOStatus s = switch_.Check();
     return s.ok() ? FSWritableFileOwnerWrapper::Append(data, o, d) : s;
   }
-  IOStatus Append(const Slice& data, const IOOptions& o,
-                  const rocksdb::DataVerificationInfo& info, IODebugContext* d) override {
+  IOStatus Append(const Slice& data, const IOOptions& o, const rocksdb::DataVerificationInfo& info,
+                  IODebugContext* d) override {
     IOStatus s = switch_.Check();
     return s.ok() ? FSWritableFileOwnerWrapper::Append(data, o, info, d) : s;
   }
@@ -113,7 +113,8 @@ class FullableFileSystem : public rocksdb::FileSystemWrapper {
 DiskFullEnv::DiskFullEnv()
     : full_(std::make_shared<std::atomic<bool>>(false)),
       refused_(std::make_shared<std::atomic<int>>(0)) {
-  auto fs = std::make_shared<FullableFileSystem>(rocksdb::FileSystem::Default(), Switch(full_, refused_));
+  auto fs =
+      std::make_shared<FullableFileSystem>(rocksdb::FileSystem::Default(), Switch(full_, refused_));
   env_ = rocksdb::NewCompositeEnv(fs);
 }
 

@@ -4,11 +4,11 @@
 // recovers once space returns.
 #pragma once
 
-#include <atomic>
-#include <memory>
-
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <memory>
 
 namespace sieve::testing {
 

@@ -60,7 +60,8 @@ TEST_F(DiskFullTest, WriteFailsPriorVersionsStayReadableAndStoreRecovers) {
 
   // Space returns: the next write succeeds, numbered without a gap.
   disk_.SetFull(false);
-  ASSERT_OK_AND_ASSIGN(FeatureSetVersion v2, store->CommitVersion(MakeVersion("ctr", 2), {.make_active = true}));
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion v2,
+                       store->CommitVersion(MakeVersion("ctr", 2), {.make_active = true}));
   EXPECT_EQ(v2.version, 2u);
   ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(10, 5)));
   ASSERT_OK_AND_ASSIGN(w, store->LoadWindow("ctr", 100));

@@ -1,10 +1,10 @@
 #include "connectors/store/rocks_feature_set_store.h"
 
-#include <atomic>
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 
 #include "connectors/store/store_keys.h"
 #include "tests/connectors/store/store_test_util.h"
@@ -67,7 +67,8 @@ TEST_F(StoreTest, VersionsSurviveReopen) {
   ASSERT_OK_AND_ASSIGN(FeatureSetVersion active, store->GetVersion("ctr", VersionRef::Active()));
   EXPECT_EQ(active.version, 1u);
   EXPECT_TRUE(MatchesMakeVersion(active, 1));
-  ASSERT_OK_AND_ASSIGN(FeatureSetVersion candidate, store->GetVersion("ctr", VersionRef::Candidate()));
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion candidate,
+                       store->GetVersion("ctr", VersionRef::Candidate()));
   EXPECT_EQ(candidate.version, 2u);
   ASSERT_OK_AND_ASSIGN(FeatureSetVersion v3, store->CommitVersion(MakeVersion("ctr", 3)));
   EXPECT_EQ(v3.version, 3u);
@@ -99,7 +100,8 @@ TEST_F(StoreTest, MalformedVersionIsRejectedNamingTheFieldAndNothingIsStored) {
   auto store = OpenStore();
   FeatureSetVersion v = MakeVersion("ctr", 3);
   v.features[1].name = v.features[0].name;
-  EXPECT_STATUS(store->CommitVersion(v), StatusCode::kInvalidArgument, HasSubstr("features[1].name"));
+  EXPECT_STATUS(store->CommitVersion(v), StatusCode::kInvalidArgument,
+                HasSubstr("features[1].name"));
   FeatureSetVersion bad_name = MakeVersion("c\ntr", 1);
   EXPECT_STATUS(store->CommitVersion(bad_name), StatusCode::kInvalidArgument,
                 HasSubstr("control character"));
@@ -201,7 +203,8 @@ TEST_F(StoreTest, DiffResolvesReferences) {
   auto store = OpenStore();
   ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 1), {.make_active = true}));
   ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 2)));
-  ASSERT_OK_AND_ASSIGN(FeatureSetDiff d, store->Diff("ctr", VersionRef::Active(), VersionRef::Latest()));
+  ASSERT_OK_AND_ASSIGN(FeatureSetDiff d,
+                       store->Diff("ctr", VersionRef::Active(), VersionRef::Latest()));
   EXPECT_EQ(d.from_version, 1u);
   EXPECT_EQ(d.to_version, 2u);
   EXPECT_THAT(d.added, ElementsAre("f2_0", "f2_1", "f2_2"));
@@ -225,8 +228,9 @@ TEST_F(StoreTest, CorruptedVersionIsReportedAndTheRestStaysReadable) {
     auto store = OpenStore();
     for (uint64_t i = 1; i <= 4; ++i) ASSERT_OK(store->CommitVersion(MakeVersion("ctr", i)));
   }
-  ASSERT_OK(sieve::testing::RawPut(dir_.File("db"), "versions", store_keys::VersionKey("ctr", 2),
-                                   "{\"schema_version\":1,\"pipeline\":\"ctr\",\"vers\xff\x00garbage"));
+  ASSERT_OK(
+      sieve::testing::RawPut(dir_.File("db"), "versions", store_keys::VersionKey("ctr", 2),
+                             "{\"schema_version\":1,\"pipeline\":\"ctr\",\"vers\xff\x00garbage"));
   ASSERT_OK(sieve::testing::RawPut(dir_.File("db"), "versions", store_keys::VersionKey("ctr", 3),
                                    "{\"schema_version\":1,\"pipeline\":\"ctr\",\"version\":3}"));
   auto store = OpenStore();
@@ -253,8 +257,9 @@ TEST_F(StoreTest, RecordOfANewerSchemaIsRefusedClearly) {
   ASSERT_OK(sieve::testing::RawPut(dir_.File("db"), "versions", store_keys::VersionKey("ctr", 1),
                                    "{\"schema_version\":7,\"pipeline\":\"ctr\",\"version\":1}"));
   auto store = OpenStore();
-  EXPECT_STATUS(store->GetVersion("ctr", VersionRef::Latest()), StatusCode::kFailedPrecondition,
-                AllOf(HasSubstr("pipeline \"ctr\" version 1"), HasSubstr("newer schema_version 7")));
+  EXPECT_STATUS(
+      store->GetVersion("ctr", VersionRef::Latest()), StatusCode::kFailedPrecondition,
+      AllOf(HasSubstr("pipeline \"ctr\" version 1"), HasSubstr("newer schema_version 7")));
 }
 
 TEST_F(StoreTest, StoreOfANewerFormatIsRefusedAtOpen) {
@@ -362,11 +367,12 @@ TEST_F(StoreTest, WindowChunksAndOffsetsRoundTrip) {
 
 TEST_F(StoreTest, LoadWindowReturnsTheNewestRows) {
   auto store = OpenStore();
-  for (uint64_t i = 0; i < 5; ++i) ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 10, 10)));
+  for (uint64_t i = 0; i < 5; ++i)
+    ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 10, 10)));
   ASSERT_OK_AND_ASSIGN(WindowSnapshot w, store->LoadWindow("ctr", 23));
   ASSERT_EQ(w.num_rows, 23u);
   EXPECT_EQ(w.first_sequence, 3u);
-  EXPECT_EQ(w.floats[0], testing::CellValue(27, 0));    // oldest row kept
+  EXPECT_EQ(w.floats[0], testing::CellValue(27, 0));           // oldest row kept
   EXPECT_EQ(w.floats[22 * 3 + 2], testing::CellValue(49, 2));  // newest row
   EXPECT_EQ(w.buckets[0], 27 * 31);
   ASSERT_OK_AND_ASSIGN(WindowSnapshot none, store->LoadWindow("ctr", 0));
@@ -383,7 +389,8 @@ TEST_F(StoreTest, OffsetsOfPartitionsAreMergedAcrossChunks) {
   ASSERT_OK(store->AppendWindowChunk("ctr", a));
   ASSERT_OK(store->AppendWindowChunk("ctr", b));
   ASSERT_OK_AND_ASSIGN(auto offsets, store->LoadOffsets("ctr"));
-  EXPECT_THAT(offsets, ElementsAre(PartitionOffset{"events", 0, 9}, PartitionOffset{"events", 1, 7}));
+  EXPECT_THAT(offsets,
+              ElementsAre(PartitionOffset{"events", 0, 9}, PartitionOffset{"events", 1, 7}));
 }
 
 TEST_F(StoreTest, ChunkWithoutRowsOnlyMovesTheOffsets) {
@@ -415,7 +422,8 @@ TEST_F(StoreTest, ColumnLayoutChangeStartsANewWindow) {
 
 TEST_F(StoreTest, TrimKeepsEnoughChunksForTheNewestRows) {
   auto store = OpenStore();
-  for (uint64_t i = 0; i < 6; ++i) ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 10, 10)));
+  for (uint64_t i = 0; i < 6; ++i)
+    ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 10, 10)));
   ASSERT_OK_AND_ASSIGN(uint64_t deleted, store->TrimWindow("ctr", 25));
   EXPECT_EQ(deleted, 3u);  // chunks 4,5,6 hold rows 30..59
   ASSERT_OK_AND_ASSIGN(WindowSnapshot w, store->LoadWindow("ctr", 1000));
@@ -438,8 +446,9 @@ TEST_F(StoreTest, MalformedChunkIsRejectedNamingTheField) {
   auto store = OpenStore();
   WindowChunk c = MakeChunk(0, 4);
   c.labels.pop_back();
-  EXPECT_STATUS(store->AppendWindowChunk("ctr", c), StatusCode::kInvalidArgument,
-                AllOf(HasSubstr("pipeline \"ctr\""), HasSubstr("labels: has 3 values, expected 4")));
+  EXPECT_STATUS(
+      store->AppendWindowChunk("ctr", c), StatusCode::kInvalidArgument,
+      AllOf(HasSubstr("pipeline \"ctr\""), HasSubstr("labels: has 3 values, expected 4")));
   ASSERT_OK_AND_ASSIGN(WindowSnapshot w, store->LoadWindow("ctr", 10));
   EXPECT_EQ(w.num_rows, 0u);
   EXPECT_THAT(w.offsets, IsEmpty());

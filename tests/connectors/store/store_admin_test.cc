@@ -1,11 +1,11 @@
 // Backup, restore, verify and inspect of a store directory.
 #include "connectors/store/store_admin.h"
 
-#include <map>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+
+#include <map>
 
 #include "connectors/store/store_keys.h"
 #include "connectors/store/version_json.h"
@@ -54,7 +54,8 @@ class StoreAdminTest : public ::testing::Test {
       ASSERT_OK(store->CommitVersion(MakeVersion("ctr", i), {.make_active = i % 2 == 1}));
     }
     ASSERT_OK(store->CommitVersion(MakeVersion("fraud", 1), {.make_candidate = true}));
-    for (uint64_t i = 0; i < 4; ++i) ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 50, 50)));
+    for (uint64_t i = 0; i < 4; ++i)
+      ASSERT_OK(store->AppendWindowChunk("ctr", MakeChunk(i * 50, 50)));
   }
   std::string db() const { return dir_.File("db"); }
 
@@ -147,14 +148,15 @@ TEST_F(StoreAdminTest, VerifyReportsDamagedRecordsGapsAndDanglingAliases) {
   FeatureSetVersion v9 = MakeVersion("ctr", 9);
   v9.version = 9;
   ASSERT_OK(testing::RawPut(db(), "versions", keys::VersionKey("ctr", 9), EncodeVersionJson(v9)));
-  ASSERT_OK(testing::RawPut(db(), "aliases", keys::AliasKey("fraud", "active"), keys::EncodeAliasValue(4)));
+  ASSERT_OK(testing::RawPut(db(), "aliases", keys::AliasKey("fraud", "active"),
+                            keys::EncodeAliasValue(4)));
   ASSERT_OK_AND_ASSIGN(auto problems, VerifyStore(db()));
   std::vector<std::string> messages;
   for (const auto& p : problems) messages.push_back(p.ToString());
-  EXPECT_THAT(messages, ::testing::UnorderedElementsAre(
-                            HasSubstr("pipeline \"ctr\" version 3"),
-                            HasSubstr("version 9 follows 5 (gap)"),
-                            HasSubstr("alias active points at missing version 4")));
+  EXPECT_THAT(messages,
+              ::testing::UnorderedElementsAre(
+                  HasSubstr("pipeline \"ctr\" version 3"), HasSubstr("version 9 follows 5 (gap)"),
+                  HasSubstr("alias active points at missing version 4")));
 }
 
 TEST_F(StoreAdminTest, InspectOfAMissingStoreIsNotFound) {

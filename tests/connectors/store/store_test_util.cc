@@ -1,8 +1,8 @@
 #include "tests/connectors/store/store_test_util.h"
 
-#include <memory>
-
 #include <rocksdb/db.h>
+
+#include <memory>
 
 #include "connectors/store/rocks_status.h"
 
@@ -50,7 +50,8 @@ float CellValue(uint64_t row, uint32_t col) {
   return static_cast<float>(row) + static_cast<float>(col) / 16.0f;
 }
 
-WindowChunk MakeChunk(uint64_t first_row, uint32_t rows, uint32_t float_cols, uint32_t bucket_cols) {
+WindowChunk MakeChunk(uint64_t first_row, uint32_t rows, uint32_t float_cols,
+                      uint32_t bucket_cols) {
   WindowChunk c;
   for (uint32_t j = 0; j < float_cols; ++j) c.float_columns.push_back("x" + std::to_string(j));
   for (uint32_t j = 0; j < bucket_cols; ++j) c.bucket_columns.push_back("cat" + std::to_string(j));
@@ -80,7 +81,8 @@ Status RawPut(const std::string& db_path, const std::string& cf, const std::stri
   std::unique_ptr<rocksdb::DB> db(raw);
   Status out = Status::NotFound("column family " + cf);
   for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == cf) out = FromRocks(db->Put(rocksdb::WriteOptions(), handles[i], key, value), "raw put");
+    if (names[i] == cf)
+      out = FromRocks(db->Put(rocksdb::WriteOptions(), handles[i], key, value), "raw put");
   }
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   db->Close().PermitUncheckedError();
