@@ -4,7 +4,8 @@
 // trimming the window. After each acknowledged write it prints one line:
 //   "V <version>"          a version was committed (its content seed = its number)
 //   "C <next_offset>"      a chunk was appended; rows now end at next_offset
-// Exit code 2 on any store error (the test treats it as a failure).
+// With a second argument N it stops after N rounds (exit 0), to build a small
+// store for other tests. Exit code 2 on any store error.
 #include <unistd.h>
 
 #include <cstdio>
@@ -29,16 +30,17 @@ int Fail(const sieve::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: store_crash_writer DB_PATH\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: store_crash_writer DB_PATH [ROUNDS]\n");
     return 1;
   }
+  const uint64_t rounds = argc == 3 ? std::stoull(argv[2]) : UINT64_MAX;
   sieve::StoreOptions options;
   options.sync = false;  // the test kills the process, not the machine
   auto store = sieve::FeatureSetStore::Open(argv[1], options);
   if (!store) return Fail(store.error());
   auto& s = **store;
-  for (uint64_t i = 0;; ++i) {
+  for (uint64_t i = 0; i < rounds; ++i) {
     auto offsets = s.LoadOffsets("ctr");
     if (!offsets) return Fail(offsets.error());
     int64_t next_row = offsets->empty() ? 0 : offsets->front().next_offset;
@@ -62,4 +64,5 @@ int main(int argc, char** argv) {
       if (!trimmed) return Fail(trimmed.error());
     }
   }
+  return 0;
 }
