@@ -31,6 +31,11 @@ class FieldIndex {
   }
   // Registers a new numeric feature at column `index` and returns its slot.
   const FieldSlot* AddNumeric(std::string_view name, uint32_t index);
+  // Forgets `name`; used to undo a discovery.
+  void Remove(std::string_view name) {
+    auto it = slots_.find(name);
+    if (it != slots_.end()) slots_.erase(it);
+  }
   size_t size() const { return slots_.size(); }
 
  private:

@@ -49,8 +49,12 @@ class JsonDecoder final : public RecordDecoder {
 
   Status Decode(std::string_view bytes, const RowSource& source, RecordBatch& batch,
                 DecodeErrorReason* reason) override {
+    const size_t known_features = options_.schema.numeric_features.size();
     Status status = Parse(bytes, reason);
-    if (!status.ok()) return status;
+    if (!status.ok()) {
+      UndoDiscoveries(known_features);
+      return status;
+    }
     batch.EnsureNumericColumns(numeric_.size());
     batch.EnsureCategoricalColumns(categorical_.size());
     batch.AppendRow(numeric_, categorical_, label_, source);
@@ -83,6 +87,19 @@ class JsonDecoder final : public RecordDecoder {
       order_.emplace_back(std::string(key), slot);
     }
     return slot;
+  }
+
+  // A rejected record must not change the schema: forgets features it discovered.
+  void UndoDiscoveries(size_t known_features) {
+    std::vector<std::string>& names = options_.schema.numeric_features;
+    if (names.size() == known_features) return;
+    while (names.size() > known_features) {
+      index_.Remove(names.back());
+      names.pop_back();
+    }
+    numeric_.resize(known_features);
+    seen_.resize(index_.size());
+    order_.clear();  // may point at removed slots
   }
 
   const FieldSlot* Discover(std::string_view key, size_t position) {

@@ -169,6 +169,19 @@ TEST(JsonDecoderTest, DiscoveryAddsNewNumericFieldsAsColumns) {
   EXPECT_TRUE(std::isnan(batch.numeric(1, 4)));
 }
 
+TEST(JsonDecoderTest, ARejectedRecordDiscoversNothing) {
+  JsonDecoderOptions options = Options();
+  options.schema.discover_numeric_features = true;
+  auto decoder = MakeDecoder(options);
+  RecordBatch batch;
+  EXPECT_FALSE(decoder->Decode(R"({"new1": 1, "a": "bad", "y": 1})", {}, batch, nullptr).ok());
+  EXPECT_EQ(decoder->schema().numeric_features.size(), 3u);
+  ASSERT_OK(decoder->Decode(R"({"new2": 2, "new1": 3, "y": 1})", {}, batch, nullptr));
+  EXPECT_THAT(decoder->schema().numeric_features,
+              ::testing::ElementsAre("a", "b", "c", "new2", "new1"));
+  EXPECT_FLOAT_EQ(batch.numeric(0, 4), 3.0f);
+}
+
 TEST(JsonDecoderTest, WithoutDiscoveryUnknownFieldsAreIgnored) {
   auto decoder = MakeDecoder();
   RecordBatch batch;
