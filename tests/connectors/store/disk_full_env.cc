@@ -15,18 +15,29 @@ using rocksdb::Slice;
 
 class Switch {
  public:
-  Switch(std::shared_ptr<std::atomic<bool>> full, std::shared_ptr<std::atomic<int>> refused)
-      : full_(std::move(full)), refused_(std::move(refused)) {}
+  Switch(std::shared_ptr<std::atomic<bool>> full, std::shared_ptr<std::atomic<bool>> tables_full,
+         std::shared_ptr<std::atomic<int>> refused)
+      : full_(std::move(full)),
+        tables_full_(std::move(tables_full)),
+        refused_(std::move(refused)) {}
+  // A switch for one file: table files also obey the tables-only switch.
+  Switch ForFile(const std::string& name) const {
+    Switch s = *this;
+    s.is_table_ = name.size() > 4 && name.compare(name.size() - 4, 4, ".sst") == 0;
+    return s;
+  }
   // NoSpace while the disk is "full", ok otherwise.
   IOStatus Check() const {
-    if (!full_->load()) return IOStatus::OK();
+    if (!full_->load() && !(is_table_ && tables_full_->load())) return IOStatus::OK();
     refused_->fetch_add(1);
     return IOStatus::NoSpace("disk full (injected)");
   }
 
  private:
   std::shared_ptr<std::atomic<bool>> full_;
+  std::shared_ptr<std::atomic<bool>> tables_full_;
   std::shared_ptr<std::atomic<int>> refused_;
+  bool is_table_ = false;
 };
 
 class FullableFile : public rocksdb::FSWritableFileOwnerWrapper {
@@ -82,26 +93,27 @@ class FullableFileSystem : public rocksdb::FileSystemWrapper {
 
   IOStatus NewWritableFile(const std::string& f, const FileOptions& o,
                            std::unique_ptr<FSWritableFile>* r, IODebugContext* d) override {
-    return Wrap(target()->NewWritableFile(f, o, r, d), r);
+    return Wrap(f, target()->NewWritableFile(f, o, r, d), r);
   }
   IOStatus ReopenWritableFile(const std::string& f, const FileOptions& o,
                               std::unique_ptr<FSWritableFile>* r, IODebugContext* d) override {
-    return Wrap(target()->ReopenWritableFile(f, o, r, d), r);
+    return Wrap(f, target()->ReopenWritableFile(f, o, r, d), r);
   }
   IOStatus ReuseWritableFile(const std::string& f, const std::string& old, const FileOptions& o,
                              std::unique_ptr<FSWritableFile>* r, IODebugContext* d) override {
-    return Wrap(target()->ReuseWritableFile(f, old, o, r, d), r);
+    return Wrap(f, target()->ReuseWritableFile(f, old, o, r, d), r);
   }
 
  private:
-  IOStatus Wrap(IOStatus s, std::unique_ptr<FSWritableFile>* r) {
+  IOStatus Wrap(const std::string& name, IOStatus s, std::unique_ptr<FSWritableFile>* r) {
     if (!s.ok()) return s;
-    IOStatus full = switch_.Check();
+    Switch file_switch = switch_.ForFile(name);
+    IOStatus full = file_switch.Check();
     if (!full.ok()) {
       r->reset();
       return full;
     }
-    *r = std::make_unique<FullableFile>(std::move(*r), switch_);
+    *r = std::make_unique<FullableFile>(std::move(*r), file_switch);
     return s;
   }
 
@@ -112,9 +124,10 @@ class FullableFileSystem : public rocksdb::FileSystemWrapper {
 
 DiskFullEnv::DiskFullEnv()
     : full_(std::make_shared<std::atomic<bool>>(false)),
+      tables_full_(std::make_shared<std::atomic<bool>>(false)),
       refused_(std::make_shared<std::atomic<int>>(0)) {
-  auto fs =
-      std::make_shared<FullableFileSystem>(rocksdb::FileSystem::Default(), Switch(full_, refused_));
+  auto fs = std::make_shared<FullableFileSystem>(rocksdb::FileSystem::Default(),
+                                                 Switch(full_, tables_full_, refused_));
   env_ = rocksdb::NewCompositeEnv(fs);
 }
 

@@ -21,11 +21,16 @@ class DiskFullEnv {
 
   // While full, writes fail with "No space left on device".
   void SetFull(bool full) { full_->store(full); }
+  // While set, only table files (*.sst) refuse writes: small writes (log, probe
+  // files) succeed but RocksDB cannot flush, the state in which its own resume
+  // fails.
+  void SetTablesOnlyFull(bool full) { tables_full_->store(full); }
   // Number of operations refused since construction.
   int refused() const { return refused_->load(); }
 
  private:
   std::shared_ptr<std::atomic<bool>> full_;
+  std::shared_ptr<std::atomic<bool>> tables_full_;
   std::shared_ptr<std::atomic<int>> refused_;
   std::unique_ptr<rocksdb::Env> env_;
 };

@@ -97,5 +97,28 @@ TEST_F(DiskFullTest, FailedWriteLeavesNothingAfterRestart) {
   EXPECT_EQ(v2.version, 2u);
 }
 
+TEST_F(DiskFullTest, StoreReopensWhenRocksDbCannotResume) {
+  auto store = OpenStore();
+  ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 1), {.make_active = true}));
+  disk_.SetFull(true);
+  EXPECT_STATUS(store->CommitVersion(MakeVersion("ctr", 2)), StatusCode::kResourceExhausted,
+                HasSubstr("No space"));
+  // Small writes work again but table files still cannot be written: RocksDB's
+  // resume (which flushes) fails, so the store reopens the database instead.
+  disk_.SetFull(false);
+  disk_.SetTablesOnlyFull(true);
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion v2, store->CommitVersion(MakeVersion("ctr", 2)));
+  EXPECT_EQ(v2.version, 2u);
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion active, store->GetVersion("ctr", VersionRef::Active()));
+  EXPECT_EQ(active.version, 1u);
+  disk_.SetTablesOnlyFull(false);
+  ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 3)));
+  store.reset();
+  store = OpenStore();
+  ASSERT_OK_AND_ASSIGN(HistoryPage page, store->History("ctr", {}));
+  ASSERT_EQ(page.versions.size(), 3u);
+  for (const auto& v : page.versions) EXPECT_TRUE(MatchesMakeVersion(v, v.version));
+}
+
 }  // namespace
 }  // namespace sieve
