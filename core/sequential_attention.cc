@@ -1,0 +1,125 @@
+#include "core/sequential_attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/training.h"
+
+namespace sieve {
+
+int SequentialAttentionSelector::AutoStepsPerRound(size_t rows, int batch_size) {
+  const size_t per_epoch = (rows + batch_size - 1) / static_cast<size_t>(batch_size);
+  return static_cast<int>(std::max<size_t>(100, per_epoch));
+}
+
+Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
+                                                      const ProgressCallback& progress) {
+  SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options_, train.cols));
+  Eigen::setNbThreads(options_.threads);
+  const int d = static_cast<int>(train.cols);
+  const int k = options_.k;
+
+  Selection selection;
+  std::vector<char> selected(d, 0);
+  for (int i : options_.must_include) {
+    selected[i] = 1;
+    selection.features.push_back({i, 1.0f});
+  }
+  const int to_pick = k - static_cast<int>(selection.features.size());
+  if (to_pick <= 0) return selection;
+
+  const int m = options_.features_per_round;
+  const int rounds = (to_pick + m - 1) / m;
+  const int steps_per_round = options_.steps_per_round > 0
+                                  ? options_.steps_per_round
+                                  : AutoStepsPerRound(train.rows, options_.batch_size);
+  const double w = options_.warmup_fraction;
+  const int64_t warmup_steps =
+      static_cast<int64_t>(std::llround(w / (1.0 - w) * rounds * steps_per_round));
+
+  Rng rng(options_.seed ^ 0x5e9a77e47ULL);
+  Mlp model(d, options_.hidden, OutputsFor(train), HeadFor(train), rng);
+
+  // Attention logits have an Adam of their own: a larger step, and reset every round.
+  Eigen::VectorXf logits = Eigen::VectorXf::Zero(d);
+  Eigen::VectorXf logit_grad = Eigen::VectorXf::Zero(d);
+  Adam adam(model.Params(), {.learning_rate = options_.learning_rate});
+  Adam logit_adam({{logits.data(), logit_grad.data(), static_cast<size_t>(d)}},
+                  {.learning_rate = options_.attention_learning_rate});
+
+  BatchSampler sampler(train.rows, static_cast<size_t>(options_.batch_size), options_.seed + 17);
+  const ConstMatrixMap x = MatrixOf(train);
+  MatrixRM xb, xa, input_grad;
+  std::vector<float> yb;
+  RowVec attention(d), attention_grad(d);
+
+  double total = 1.0;  // sum of the unselected attention weights
+  auto compute_attention = [&] {
+    float max_logit = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < d; ++i) {
+      if (!selected[i]) max_logit = std::max(max_logit, logits[i]);
+    }
+    double sum = 0;
+    int unselected = 0;
+    for (int i = 0; i < d; ++i) {
+      if (selected[i]) continue;
+      attention[i] = std::exp(logits[i] - max_logit);
+      sum += attention[i];
+      ++unselected;
+    }
+    total = unselected;
+    const float inv = sum > 0 ? static_cast<float>(total / sum) : 0.0f;
+    for (int i = 0; i < d; ++i) attention[i] = selected[i] ? 1.0f : attention[i] * inv;
+  };
+
+  auto train_step = [&] {
+    compute_attention();
+    GatherRows(x, train.labels, sampler.Next(), xb, yb);
+    xa = xb.array().rowwise() * attention.array();
+    model.Forward(xa);
+    model.Backward(xa, yb.data(), &input_grad);
+    model.AddWeightDecay(options_.l2);
+    // dL/da_i = sum over the batch of dL/d(x_i a_i) * x_i.
+    attention_grad = (input_grad.array() * xb.array()).colwise().sum().matrix();
+    // Back through the softmax over unselected features only.
+    double dot = 0;
+    for (int i = 0; i < d; ++i) {
+      if (!selected[i]) dot += static_cast<double>(attention[i]) * attention_grad[i];
+    }
+    dot /= total;
+    for (int i = 0; i < d; ++i) {
+      logit_grad[i] = selected[i] ? 0.0f : attention[i] * (attention_grad[i] - static_cast<float>(dot));
+    }
+    adam.Step();
+    logit_adam.Step();
+    ++selection.training_steps;
+  };
+
+  for (int64_t s = 0; s < warmup_steps; ++s) train_step();
+
+  std::vector<int> order(d);
+  for (int r = 0; r < rounds; ++r) {
+    for (int s = 0; s < steps_per_round; ++s) train_step();
+    // Pick at the end of the round, from logits trained for a whole round.
+    compute_attention();
+    order.clear();
+    for (int i = 0; i < d; ++i) {
+      if (!selected[i]) order.push_back(i);
+    }
+    const int want = std::min<int>(m, k - static_cast<int>(selection.features.size()));
+    std::partial_sort(order.begin(), order.begin() + want, order.end(), [&](int a, int b) {
+      return logits[a] != logits[b] ? logits[a] > logits[b] : a < b;
+    });
+    for (int j = 0; j < want; ++j) {
+      selected[order[j]] = 1;
+      selection.features.push_back({order[j], attention[order[j]]});
+    }
+    logits.setZero();
+    logit_adam.ResetAll();
+    if (progress) progress({static_cast<int>(selection.features.size()), k});
+  }
+  return selection;
+}
+
+}  // namespace sieve

@@ -1,0 +1,32 @@
+// Sequential Attention feature selection (Yasuda et al., ICLR 2023).
+//
+// One MLP is trained on x ⊙ a, where a_i = 1 for selected features and, for the
+// unselected ones, a softmax over their trainable logits only, scaled by their count
+// (mean 1, as in SequentialAttention++): the network sees every candidate at its real
+// scale, so interactions such as XOR are learnt during warm-up. Weight decay on the
+// network breaks the scale symmetry between a_i and the first-layer weights, so the
+// attention gradient keeps pointing at the features the network relies on most.
+// After a warm-up, training is split into rounds; at the END of each round the
+// unselected feature(s) with the largest logit join the selection, the logits and their
+// optimiser moments are reset, and the same network weights train on.
+#pragma once
+
+#include "core/selector.h"
+
+namespace sieve {
+
+class SequentialAttentionSelector : public Selector {
+ public:
+  explicit SequentialAttentionSelector(SelectorOptions options) : options_(std::move(options)) {}
+  std::string_view name() const override { return "sequential_attention"; }
+  Result<Selection> Select(const Dataset& train, const ProgressCallback& progress) override;
+
+  // Steps per round chosen when options.steps_per_round is 0: about one pass over the
+  // data, at least 100.
+  static int AutoStepsPerRound(size_t rows, int batch_size);
+
+ private:
+  SelectorOptions options_;
+};
+
+}  // namespace sieve
