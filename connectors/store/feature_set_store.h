@@ -118,6 +118,16 @@ struct HistoryPage {
   uint64_t next_before = 0;
 };
 
+// Operator-controlled state of a pipeline, kept across restarts.
+struct PipelineState {
+  bool paused = false;
+  // Why it was paused or resumed (free text from the operator or the API).
+  std::string reason;
+  int64_t updated_at_unix_ms = 0;
+
+  friend bool operator==(const PipelineState&, const PipelineState&) = default;
+};
+
 // A pipeline's summary, for listings.
 struct PipelineSummary {
   std::string name;
@@ -126,6 +136,7 @@ struct PipelineSummary {
   uint64_t window_chunks = 0;
   uint64_t window_rows = 0;
   std::vector<PartitionOffset> offsets;
+  PipelineState state;
 };
 
 class FeatureSetStore {
@@ -183,7 +194,14 @@ class FeatureSetStore {
   virtual Result<FeatureSetDiff> Diff(std::string_view pipeline, VersionRef from,
                                       VersionRef to) = 0;
 
-  // Every pipeline with a version, a window chunk or stored offsets, sorted.
+  // Stores the pipeline's state (meta column family, JSON with schema_version).
+  virtual Status SetPipelineState(std::string_view pipeline, const PipelineState& state) = 0;
+
+  // The stored state; the default (not paused) when never set. kCorruption /
+  // kFailedPrecondition naming the pipeline for a damaged or newer record.
+  virtual Result<PipelineState> GetPipelineState(std::string_view pipeline) = 0;
+
+  // Every pipeline with a version, a window chunk, stored offsets or a state, sorted.
   virtual Result<std::vector<std::string>> ListPipelines() = 0;
 
   virtual Result<PipelineSummary> Summarize(std::string_view pipeline) = 0;

@@ -195,6 +195,15 @@ class RocksFeatureSetStore::ReadView {
     return Err(Status::Internal("unknown version reference"));
   }
 
+  Result<PipelineState> State(std::string_view pipeline) const {
+    SIEVE_ASSIGN_OR_RETURN(
+        auto value, Get(store_->meta_, keys::PipelineStateKey(pipeline), "reading pipeline state"));
+    if (!value) return PipelineState{};
+    auto state = DecodePipelineStateJson(*value);
+    if (!state) return Err(state.error().WithContext("pipeline " + Quoted(pipeline) + " state"));
+    return state;
+  }
+
   Result<std::vector<PartitionOffset>> Offsets(std::string_view pipeline, char kind) const {
     std::string prefix = keys::OffsetPrefix(pipeline, kind);
     std::string end = prefix;
@@ -681,11 +690,31 @@ Result<FeatureSetDiff> RocksFeatureSetStore::Diff(std::string_view pipeline, Ver
   return DiffFeatureSets(va, vb);
 }
 
+Status RocksFeatureSetStore::SetPipelineState(std::string_view pipeline,
+                                              const PipelineState& state) {
+  SIEVE_RETURN_IF_ERROR(CheckWritable());
+  SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
+  std::lock_guard lock(write_mu_);
+  if (write_failed_) SIEVE_RETURN_IF_ERROR(RecoverFromWriteError());
+  rocksdb::WriteBatch batch;
+  rocksdb::Status s =
+      batch.Put(meta_, keys::PipelineStateKey(pipeline), EncodePipelineStateJson(state));
+  if (!s.ok()) return FromRocks(s, "storing pipeline state");
+  return WriteBatch(&batch).WithContext("storing state of pipeline " + Quoted(pipeline));
+}
+
+Result<PipelineState> RocksFeatureSetStore::GetPipelineState(std::string_view pipeline) {
+  SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
+  ReadView view(this);
+  SIEVE_RETURN_IF_ERROR(view.Available());
+  return view.State(pipeline);
+}
+
 Result<std::vector<std::string>> RocksFeatureSetStore::ListPipelines() {
   ReadView view(this);
   SIEVE_RETURN_IF_ERROR(view.Available());
   std::set<std::string> names;
-  for (auto* cf : {versions_, aliases_, window_, offsets_}) {
+  for (auto* cf : {meta_, versions_, aliases_, window_, offsets_}) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.Options(), cf));
     for (it->SeekToFirst(); it->Valid();) {
       auto p = keys::PipelineOf(AsView(it->key()));
@@ -721,6 +750,7 @@ Result<PipelineSummary> RocksFeatureSetStore::Summarize(std::string_view pipelin
   }
   if (!b->it->status().ok()) return Err(FromRocks(b->it->status(), "reading window index"));
   SIEVE_ASSIGN_OR_RETURN(s.offsets, view.Offsets(pipeline, kWindowOffsets));
+  SIEVE_ASSIGN_OR_RETURN(s.state, view.State(pipeline));
   return s;
 }
 
@@ -1040,6 +1070,8 @@ Result<std::vector<Status>> RocksFeatureSetStore::Verify() {
     }
     auto offsets = view.Offsets(p, kWindowOffsets);
     if (!offsets) problems.push_back(offsets.error());
+    auto state = view.State(p);
+    if (!state) problems.push_back(state.error());
   }
   return problems;
 }

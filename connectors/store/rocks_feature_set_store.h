@@ -37,6 +37,8 @@ class RocksFeatureSetStore : public FeatureSetStore {
   Result<FeatureSetVersion> Rollback(std::string_view pipeline, uint64_t target,
                                      std::string_view reason) override;
   Result<FeatureSetDiff> Diff(std::string_view pipeline, VersionRef from, VersionRef to) override;
+  Status SetPipelineState(std::string_view pipeline, const PipelineState& state) override;
+  Result<PipelineState> GetPipelineState(std::string_view pipeline) override;
   Result<std::vector<std::string>> ListPipelines() override;
   Result<PipelineSummary> Summarize(std::string_view pipeline) override;
 

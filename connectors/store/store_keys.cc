@@ -85,6 +85,10 @@ std::string WindowNextSequenceKey(std::string_view pipeline) {
   return PipelinePrefix(pipeline) + "window_next_sequence";
 }
 
+std::string PipelineStateKey(std::string_view pipeline) {
+  return PipelinePrefix(pipeline) + "state";
+}
+
 std::string WindowPrefix(std::string_view pipeline, char kind) {
   std::string k = PipelinePrefix(pipeline);
   k.push_back(kind);

@@ -3,7 +3,8 @@
 //
 // Column families and keys (P = pipeline name, which never contains a NUL byte):
 //   meta      "store_format"                    -> decimal store format ("1")
-//             P \0 "window_next_sequence"        -> u64 LE, next chunk sequence
+//             P \0 "window_next_sequence"        -> BE64, next chunk sequence
+//             P \0 "state"                       -> PipelineState JSON
 //   versions  P \0 BE64(version)                 -> FeatureSetVersion JSON
 //   aliases   P \0 "active" | "candidate"        -> u8 format(1), BE64(version)
 //   window    P \0 'c' BE64(sequence)             -> WindowChunk binary
@@ -52,6 +53,7 @@ std::string EncodeAliasValue(uint64_t version);
 std::optional<uint64_t> DecodeAliasValue(std::string_view value);
 
 std::string WindowNextSequenceKey(std::string_view pipeline);
+std::string PipelineStateKey(std::string_view pipeline);
 
 // kind: 'c' (chunk) or 'i' (index).
 std::string WindowPrefix(std::string_view pipeline, char kind);

@@ -210,4 +210,34 @@ Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
   return v;
 }
 
+std::string EncodePipelineStateJson(const PipelineState& state) {
+  json j;
+  j["schema_version"] = kVersionSchema;
+  j["paused"] = state.paused;
+  j["reason"] = state.reason;
+  j["updated_at_unix_ms"] = state.updated_at_unix_ms;
+  return j.dump();
+}
+
+Result<PipelineState> DecodePipelineStateJson(std::string_view bytes) {
+  json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Err(Status::Corruption("not valid JSON"));
+  if (!j.is_object()) return Err(Status::Corruption("not a JSON object"));
+  const std::string top;
+  SIEVE_ASSIGN_OR_RETURN(uint64_t schema, GetUnsigned(j, top, "schema_version"));
+  if (schema > static_cast<uint64_t>(kVersionSchema)) {
+    return Err(Status::FailedPrecondition("written by a newer schema_version " +
+                                          std::to_string(schema) + " (this build reads up to " +
+                                          std::to_string(kVersionSchema) + ")"));
+  }
+  PipelineState state;
+  SIEVE_ASSIGN_OR_RETURN(const json* paused, Field(j, top, "paused"));
+  if (!paused->is_boolean()) return Err(Bad("paused", "not a boolean"));
+  state.paused = paused->get<bool>();
+  SIEVE_ASSIGN_OR_RETURN(state.reason, GetString(j, top, "reason"));
+  SIEVE_ASSIGN_OR_RETURN(state.updated_at_unix_ms,
+                         GetInt(j, top, "updated_at_unix_ms", kInt64Min, kInt64Max));
+  return state;
+}
+
 }  // namespace sieve

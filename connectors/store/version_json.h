@@ -1,5 +1,5 @@
 // JSON encoding of FeatureSetVersion, the persisted form in the store's `versions`
-// column family (and the form sievectl prints).
+// column family (and the form sievectl prints), and of PipelineState (`meta`).
 //
 // Every record carries "schema_version". This build writes kVersionSchema and
 // reads records up to it; field names and enum spellings never change meaning.
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "connectors/store/feature_set_store.h"
 #include "core/feature_set.h"
 #include "core/status.h"
 
@@ -24,5 +25,9 @@ std::string EncodeVersionJson(const FeatureSetVersion& version);
 // message names the field); kFailedPrecondition for a newer schema_version.
 // Unknown fields are ignored. The caller adds pipeline/version context.
 Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes);
+
+// PipelineState as JSON with "schema_version" (same rules as versions).
+std::string EncodePipelineStateJson(const PipelineState& state);
+Result<PipelineState> DecodePipelineStateJson(std::string_view bytes);
 
 }  // namespace sieve

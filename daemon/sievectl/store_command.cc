@@ -47,13 +47,14 @@ json SummaryJson(const PipelineSummary& s) {
             {"candidate", s.aliases.candidate ? json(*s.aliases.candidate) : json(nullptr)},
             {"window_chunks", s.window_chunks},
             {"window_rows", s.window_rows},
-            {"offsets", OffsetsJson(s.offsets)}};
+            {"offsets", OffsetsJson(s.offsets)},
+            {"paused", s.state.paused}};
   return j;
 }
 
 void PrintSummary(const PipelineSummary& s) {
-  std::cout << s.name << ": latest v" << s.latest_version << ", active "
-            << OptionalNumber(s.aliases.active) << ", candidate "
+  std::cout << s.name << (s.state.paused ? " (paused)" : "") << ": latest v" << s.latest_version
+            << ", active " << OptionalNumber(s.aliases.active) << ", candidate "
             << OptionalNumber(s.aliases.candidate) << ", window " << s.window_rows << " rows in "
             << s.window_chunks << " chunks";
   for (const auto& o : s.offsets) {

@@ -84,6 +84,16 @@ TEST(VersionJsonTest, UnknownFieldsAreIgnored) {
   EXPECT_EQ(v.pipeline, "ctr");
 }
 
+TEST(PipelineStateJsonTest, RoundTripsAndRefusesNewerSchema) {
+  PipelineState state{true, "incident 42", 1234};
+  ASSERT_OK_AND_ASSIGN(PipelineState back, DecodePipelineStateJson(EncodePipelineStateJson(state)));
+  EXPECT_EQ(back, state);
+  EXPECT_STATUS(DecodePipelineStateJson("{\"schema_version\":3}"), StatusCode::kFailedPrecondition,
+                HasSubstr("newer schema_version 3"));
+  EXPECT_STATUS(DecodePipelineStateJson("{\"schema_version\":1,\"paused\":true}"),
+                StatusCode::kCorruption, HasSubstr("\"reason\": missing"));
+}
+
 TEST(WindowChunkTest, RoundTrips) {
   WindowChunk c = MakeChunk(100, 7, 4, 2);
   c.offsets.push_back({"clicks", 3, 1234567890123});

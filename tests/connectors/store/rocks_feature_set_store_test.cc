@@ -341,6 +341,33 @@ TEST_F(StoreTest, ReadersDuringWritesSeeOnlyCompleteVersions) {
   EXPECT_GT(checked.load(), 0);
 }
 
+TEST_F(StoreTest, PipelineStateDefaultsAndPersists) {
+  {
+    auto store = OpenStore();
+    ASSERT_OK_AND_ASSIGN(PipelineState initial, store->GetPipelineState("ctr"));
+    EXPECT_EQ(initial, PipelineState{});
+    ASSERT_OK(store->SetPipelineState(
+        "ctr", {.paused = true, .reason = "maintenance", .updated_at_unix_ms = 77}));
+    ASSERT_OK_AND_ASSIGN(auto pipelines, store->ListPipelines());
+    EXPECT_THAT(pipelines, ElementsAre("ctr"));
+  }
+  auto store = OpenStore();
+  ASSERT_OK_AND_ASSIGN(PipelineState state, store->GetPipelineState("ctr"));
+  EXPECT_EQ(state, (PipelineState{true, "maintenance", 77}));
+  ASSERT_OK_AND_ASSIGN(PipelineSummary summary, store->Summarize("ctr"));
+  EXPECT_TRUE(summary.state.paused);
+}
+
+TEST_F(StoreTest, DamagedPipelineStateNamesThePipeline) {
+  { OpenStore(); }
+  ASSERT_OK(sieve::testing::RawPut(dir_.File("db"), "meta", store_keys::PipelineStateKey("ctr"),
+                                   "{\"schema_version\":1,\"paused\":\"yes\"}"));
+  auto store = OpenStore();
+  EXPECT_STATUS(store->GetPipelineState("ctr"), StatusCode::kCorruption,
+                AllOf(HasSubstr("pipeline \"ctr\" state"), HasSubstr("\"paused\": not a boolean")));
+  ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 1)));
+}
+
 // ---- window ----
 
 TEST_F(StoreTest, WindowChunksAndOffsetsRoundTrip) {
