@@ -71,6 +71,7 @@ MatrixRM FitLinearPredictions(const Dataset& train, const std::vector<int>& cols
   t.learning_rate = 0.05f;
   t.steps = options.linear_steps;
   t.seed = options.seed;
+  t.threads = options.threads;
   Mlp model = TrainMlp(sub, t);
   MatrixRM x = MatrixOf(sub);
   return model.Forward(x);
@@ -80,9 +81,9 @@ MatrixRM FitLinearPredictions(const Dataset& train, const std::vector<int>& cols
 
 Result<Selection> OmpSelector::Select(const Dataset& train, const ProgressCallback& progress) {
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options_, train.cols));
-  Eigen::setNbThreads(options_.threads);
   const Head head = HeadFor(train);
   const ConstMatrixMap x = MatrixOf(train);
+  Eigen::setNbThreads(MathThreads(options_.threads, static_cast<double>(x.size()) * OutputsFor(train)));
   Selection selection;
   std::vector<int> chosen;
   std::vector<char> taken(train.cols, 0);
@@ -115,9 +116,9 @@ Result<Selection> OmpSelector::Select(const Dataset& train, const ProgressCallba
 
 Result<Selection> GroupLassoSelector::Select(const Dataset& train, const ProgressCallback& progress) {
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options_, train.cols));
-  Eigen::setNbThreads(options_.threads);
   const Head head = HeadFor(train);
   const ConstMatrixMap x = MatrixOf(train);
+  Eigen::setNbThreads(MathThreads(options_.threads, static_cast<double>(x.size()) * OutputsFor(train)));
   const Eigen::Index n = x.rows(), d = x.cols();
   const int outputs = OutputsFor(train);
   const float inv_n = 1.0f / static_cast<float>(n);

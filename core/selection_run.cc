@@ -16,7 +16,6 @@ Result<SelectionReport> RunSelection(const Dataset& data, const SelectionRunOpti
                                      const Clock& clock, const ProgressCallback& progress) {
   SIEVE_RETURN_IF_ERROR(ValidateDataset(data));
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options.selector, data.cols));
-  Eigen::setNbThreads(options.selector.threads);
 
   SIEVE_ASSIGN_OR_RETURN(Split split, SplitRows(data, options.validation_fraction, options.split,
                                                 options.selector.seed));
@@ -48,6 +47,7 @@ Result<SelectionReport> RunSelection(const Dataset& data, const SelectionRunOpti
   fit.batch_size = options.selector.batch_size;
   fit.learning_rate = options.selector.learning_rate;
   fit.seed = options.selector.seed;
+  fit.threads = options.selector.threads;
   fit.steps = options.final_fit_steps > 0 ? options.final_fit_steps
                                           : AutoFinalFitSteps(train.rows, fit.batch_size);
   const Dataset train_sel = train.Columns(columns);

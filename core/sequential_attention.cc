@@ -16,7 +16,6 @@ int SequentialAttentionSelector::AutoStepsPerRound(size_t rows, int batch_size) 
 Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
                                                       const ProgressCallback& progress) {
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options_, train.cols));
-  Eigen::setNbThreads(options_.threads);
   const int d = static_cast<int>(train.cols);
   const int k = options_.k;
 
@@ -40,6 +39,8 @@ Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
 
   Rng rng(options_.seed ^ 0x5e9a77e47ULL);
   Mlp model(d, options_.hidden, OutputsFor(train), HeadFor(train), rng);
+  Eigen::setNbThreads(MathThreads(
+      options_.threads, model.ForwardMacsPerSample() * std::min<size_t>(train.rows, options_.batch_size)));
 
   // Attention logits have an Adam of their own: a larger step, and reset every round.
   Eigen::VectorXf logits = Eigen::VectorXf::Zero(d);

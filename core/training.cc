@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <Eigen/Core>
+
 namespace sieve {
 
 Head HeadFor(const Dataset& data) {
@@ -19,9 +21,17 @@ ConstMatrixMap MatrixOf(const Dataset& data) {
                         static_cast<Eigen::Index>(data.cols));
 }
 
+int MathThreads(int requested, double macs_per_step) {
+  constexpr double kMacsPerThread = 4e6;
+  const int useful = static_cast<int>(macs_per_step / kMacsPerThread);
+  return std::max(1, std::min(requested, useful));
+}
+
 Mlp TrainMlp(const Dataset& train, const TrainOptions& options) {
   Rng rng(options.seed ^ 0x7a11ed5eedULL);
   Mlp model(static_cast<int>(train.cols), options.hidden, OutputsFor(train), HeadFor(train), rng);
+  Eigen::setNbThreads(MathThreads(options.threads,
+                                  model.ForwardMacsPerSample() * std::min<size_t>(train.rows, options.batch_size)));
   Adam adam(model.Params(), {.learning_rate = options.learning_rate});
   BatchSampler sampler(train.rows, static_cast<size_t>(options.batch_size), options.seed + 1);
   const ConstMatrixMap x = MatrixOf(train);

@@ -19,12 +19,17 @@ int OutputsFor(const Dataset& data);
 // A read-only matrix view of the dataset's values.
 ConstMatrixMap MatrixOf(const Dataset& data);
 
+// Threads worth using for steps of `macs_per_step` multiply-adds: small steps run on
+// one thread, where thread hand-offs would cost more than they save.
+int MathThreads(int requested, double macs_per_step);
+
 struct TrainOptions {
   std::vector<int> hidden = {64};  // hidden layer widths
   int batch_size = 256;            // rows per step
   float learning_rate = 2e-3f;     // Adam step size
   int64_t steps = 2000;            // Adam steps
   uint64_t seed = 0;               // initialisation and batch order
+  int threads = 1;                 // math threads (fewer are used for small models)
 };
 
 // Trains a fresh MLP on every column of `train` (standardised, no missing values).

@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sievectl ") + SIEVE_VERSION);
   app.require_subcommand(1);
   int exit_code = sieve::cli::kExitOk;
-  (void)exit_code;
+  sieve::cli::AddSelectCommand(app, &exit_code);
   sieve::cli::AddConfigCommand(app, &exit_code);
   sieve::cli::AddStoreCommand(app, &exit_code);
   try {
