@@ -6,378 +6,39 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <cstring>
 #include <fstream>
-#include <initializer_list>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "config/enum_names.h"
 #include "config/units.h"
+#include "config/yaml_reader.h"
 
 namespace sieve {
 namespace {
 
-using config_internal::EnumName;
-
-constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
-
-// `s` on one line (control characters escaped), cut to `max_length` characters, so
-// that every problem stays on its own line of the error message.
-std::string OneLine(std::string_view s, size_t max_length = std::string::npos) {
-  std::string out;
-  for (char c : s.substr(0, std::min(s.size(), max_length))) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > max_length) out += "...";
-  return out;
-}
-
-std::string Quote(std::string_view s) { return "'" + OneLine(s, 60) + "'"; }
-
-// ---------------------------------------------------------------------------------------
-// Problem collection
-
-struct Problem {
-  int line = 1;    // 1-based; the start of the file when yaml-cpp gives no position
-  int column = 1;  // 1-based
-  std::string path;
-  std::string message;
-};
-
-// Collects problems and remembers where every visited key path sits in the file, so
-// that checks across sections can point at the right line by naming a path.
-class Context {
- public:
-  explicit Context(std::string source) : source_(std::move(source)) {}
-
-  void Remember(const std::string& path, const YAML::Mark& mark) {
-    if (!mark.is_null()) marks_.emplace(path, mark);
-  }
-
-  // Reports a problem at `path`, located at the path's own mark or its nearest
-  // remembered ancestor's (a missing key points at the map that lacks it).
-  void Error(const std::string& path, std::string message) {
-    ErrorAt(MarkOf(path), path, std::move(message));
-  }
-
-  void ErrorAt(const YAML::Mark& mark, const std::string& path, std::string message) {
-    Problem p;
-    if (!mark.is_null()) {
-      p.line = mark.line + 1;
-      p.column = mark.column + 1;
-    }
-    p.path = path;
-    p.message = std::move(message);
-    problems_.push_back(std::move(p));
-  }
-
-  YAML::Mark MarkOf(std::string path) const {
-    while (true) {
-      auto it = marks_.find(path);
-      if (it != marks_.end()) return it->second;
-      if (path.empty()) return YAML::Mark::null_mark();
-      const size_t cut = path.find_last_of(".[");
-      path = cut == std::string::npos ? "" : path.substr(0, cut);
-    }
-  }
-
-  bool ok() const { return problems_.empty(); }
-
-  // True if a problem was reported at `path` or below it; checks across sections skip
-  // inputs that already failed, so one mistake is reported once.
-  bool Failed(const std::string& path) const {
-    return std::any_of(problems_.begin(), problems_.end(), [&](const Problem& p) {
-      return p.path.starts_with(path) && (p.path.size() == path.size() ||
-                                          p.path[path.size()] == '.' || p.path[path.size()] == '[');
-    });
-  }
-
-  Status ToStatus() {
-    std::stable_sort(problems_.begin(), problems_.end(), [](const Problem& a, const Problem& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    std::string message;
-    for (const Problem& p : problems_) {
-      if (!message.empty()) message += '\n';
-      message += source_;
-      message += ':' + std::to_string(p.line) + ':' + std::to_string(p.column) + ": ";
-      if (!p.path.empty()) message += OneLine(p.path, 200) + ": ";
-      message += OneLine(p.message);
-    }
-    return Status::InvalidArgument(std::move(message));
-  }
-
- private:
-  std::string source_;
-  std::unordered_map<std::string, YAML::Mark> marks_;
-  std::vector<Problem> problems_;
-};
-
-std::string Describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null:
-      return "no value";
-    case YAML::NodeType::Scalar:
-      return Quote(n.Scalar());
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
-}
-
-std::string Join(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (std::string_view n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
-// Levenshtein distance, for "did you mean" hints on misspelt keys and values.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// " (did you mean 'x'?)" for the closest of `names` if it is close enough, else "".
-std::string DidYouMean(std::string_view given, const std::vector<std::string_view>& names) {
-  std::string_view best;
-  size_t best_distance = std::max<size_t>(2, given.size() / 3) + 1;
-  for (std::string_view name : names) {
-    const size_t d = EditDistance(given, name);
-    if (d < best_distance) {
-      best = name;
-      best_distance = d;
-    }
-  }
-  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
-}
-
-std::string Index(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
-
-// ---------------------------------------------------------------------------------------
-// Scalar converters: bool(const YAML::Node&, T* out, std::string* why). They leave *out
-// alone and explain in *why when the node does not hold an acceptable value.
-
-auto StringValue(bool allow_empty = false) {
-  return [allow_empty](const YAML::Node& n, std::string* out, std::string* why) {
-    if (!n.IsScalar()) {
-      *why = "expected a string, got " + Describe(n);
-      return false;
-    }
-    if (!allow_empty && n.Scalar().empty()) {
-      *why = "must not be empty";
-      return false;
-    }
-    *out = n.Scalar();
-    return true;
-  };
-}
-
-bool IsNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-}
-
-// Kafka topic and pipeline names: letters, digits, '_', '-', '.'; bounded length.
-auto NameValue(size_t max_length, bool allow_empty = false) {
-  return [=](const YAML::Node& n, std::string* out, std::string* why) {
-    if (!StringValue(allow_empty)(n, out, why)) return false;
-    const std::string& s = n.Scalar();
-    if (s.size() > max_length) {
-      *why = "must be at most " + std::to_string(max_length) + " characters long";
-      return false;
-    }
-    if (!std::all_of(s.begin(), s.end(), IsNameChar)) {
-      *why = "may contain only letters, digits, '_', '-' and '.', got " + Quote(s);
-      return false;
-    }
-    *out = s;
-    return true;
-  };
-}
-
-bool ParseInt(const std::string& s, int64_t* value) {
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *value);
-  return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
-}
-
-std::string RangeText(int64_t min, int64_t max) {
-  if (max == kInt64Max) {
-    return min == 0 ? std::string("must not be negative")
-                    : "must be at least " + std::to_string(min);
-  }
-  return "must be between " + std::to_string(min) + " and " + std::to_string(max);
-}
-
-auto IntValue(int64_t min, int64_t max = kInt64Max) {
-  return [=](const YAML::Node& n, auto* out, std::string* why) {
-    int64_t v = 0;
-    if (!n.IsScalar() || !ParseInt(n.Scalar(), &v)) {
-      *why = "expected an integer, got " + Describe(n);
-      return false;
-    }
-    if (v < min || v > max) {
-      *why = RangeText(min, max) + ", got " + n.Scalar();
-      return false;
-    }
-    *out = static_cast<std::remove_pointer_t<decltype(out)>>(v);
-    return true;
-  };
-}
-
-auto UInt64Value() {
-  return [](const YAML::Node& n, uint64_t* out, std::string* why) {
-    uint64_t v = 0;
-    const std::string s = n.IsScalar() ? n.Scalar() : "";
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
-      *why = "expected a non-negative integer, got " + Describe(n);
-      return false;
-    }
-    *out = v;
-    return true;
-  };
-}
-
-struct NumberRange {
-  double min = 0;
-  double max = std::numeric_limits<double>::infinity();
-  bool min_exclusive = false;
-  bool max_exclusive = false;
-};
-
-auto NumberValue(NumberRange range = {}) {
-  return [=](const YAML::Node& n, double* out, std::string* why) {
-    double v = 0;
-    const std::string s = n.IsScalar() ? n.Scalar() : "";
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) {
-      *why = "expected a number, got " + Describe(n);
-      return false;
-    }
-    const bool low = range.min_exclusive ? v <= range.min : v < range.min;
-    const bool high = range.max_exclusive ? v >= range.max : v > range.max;
-    if (low || high) {
-      std::ostringstream text;
-      if (range.min == 0 && !range.min_exclusive && std::isinf(range.max)) {
-        text << "must not be negative";
-      } else {
-        text << "must be " << (range.min_exclusive ? "above " : "at least ") << range.min;
-        if (!std::isinf(range.max)) {
-          text << " and " << (range.max_exclusive ? "below " : "at most ") << range.max;
-        }
-      }
-      *why = text.str() + ", got " + s;
-      return false;
-    }
-    *out = v;
-    return true;
-  };
-}
-
-auto BoolValue() {
-  return [](const YAML::Node& n, bool* out, std::string* why) {
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
-      *why = "expected true or false, got " + Describe(n);
-      return false;
-    }
-    *out = v;
-    return true;
-  };
-}
-
-auto DurationValue(bool allow_zero) {
-  return [=](const YAML::Node& n, std::chrono::nanoseconds* out, std::string* why) {
-    if (!n.IsScalar()) {
-      *why = "expected a duration such as 30s, got " + Describe(n);
-      return false;
-    }
-    Result<std::chrono::nanoseconds> d = ParseDuration(n.Scalar());
-    if (!d) {
-      *why = d.error().message();
-      return false;
-    }
-    if (!allow_zero && d->count() == 0) {
-      *why = "must be longer than 0";
-      return false;
-    }
-    *out = *d;
-    return true;
-  };
-}
-
-auto ByteSizeValue(int64_t min) {
-  return [=](const YAML::Node& n, int64_t* out, std::string* why) {
-    if (!n.IsScalar()) {
-      *why = "expected a size such as 64MiB, got " + Describe(n);
-      return false;
-    }
-    Result<int64_t> b = ParseByteSize(n.Scalar());
-    if (!b) {
-      *why = b.error().message();
-      return false;
-    }
-    if (*b < min) {
-      *why = "must be at least " + std::to_string(min) + " bytes, got " + n.Scalar();
-      return false;
-    }
-    *out = *b;
-    return true;
-  };
-}
-
-template <typename E, size_t N>
-auto EnumValue(const std::array<EnumName<E>, N>& table) {
-  return [&table](const YAML::Node& n, E* out, std::string* why) {
-    std::vector<std::string_view> names;
-    for (const auto& entry : table) {
-      if (n.IsScalar() && entry.name == n.Scalar()) {
-        *out = entry.value;
-        return true;
-      }
-      names.push_back(entry.name);
-    }
-    *why = "must be one of " + Join(names) + ", got " + Describe(n) +
-           (n.IsScalar() ? DidYouMean(n.Scalar(), names) : "");
-    return false;
-  };
-}
+using config_internal::BoolValue;
+using config_internal::ByteSizeValue;
+using config_internal::Describe;
+using config_internal::DurationValue;
+using config_internal::EnumValue;
+using config_internal::Index;
+using config_internal::IntValue;
+using config_internal::MapReader;
+using config_internal::NameValue;
+using config_internal::NumberValue;
+using config_internal::ParseContext;
+using config_internal::ParseInt;
+using config_internal::Quote;
+using config_internal::ReadStringList;
+using config_internal::StringValue;
+using config_internal::UInt64Value;
 
 // Amount of a resource (a budget or a cost). The resource name's suffix gives the unit:
 // *_bytes accepts byte sizes ("64MiB"), *_ns/_us/_ms/_s accept durations converted to
@@ -427,152 +88,8 @@ bool ResourceAmount(const std::string& resource, const YAML::Node& n, double* ou
   return false;
 }
 
-// ---------------------------------------------------------------------------------------
-// Maps
-
-// One YAML map being read. Reports, on construction, a node that is not a map (null
-// reads as an empty map, so "daemon:" alone is fine), non-scalar and duplicate keys,
-// and keys outside `allowed` (unless any key is allowed).
-class MapReader {
- public:
-  MapReader(Context& ctx, const YAML::Node& node, std::string path,
-            std::initializer_list<std::string_view> allowed)
-      : MapReader(ctx, node, std::move(path), std::vector<std::string_view>(allowed), false) {}
-
-  // A map with free-form keys (budgets, costs, librdkafka properties).
-  static MapReader AnyKeys(Context& ctx, const YAML::Node& node, std::string path) {
-    return MapReader(ctx, node, std::move(path), {}, true);
-  }
-
-  bool is_map() const { return is_map_; }
-  const std::string& path() const { return path_; }
-  std::string Child(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-
-  struct Entry {
-    std::string key;
-    YAML::Node value;
-  };
-  const std::vector<Entry>& entries() const { return entries_; }
-
-  // The value under `key`, or nullptr when the key is absent.
-  const YAML::Node* Get(std::string_view key) const {
-    for (const Entry& e : entries_) {
-      if (e.key == key) return &e.value;
-    }
-    return nullptr;
-  }
-
-  // Converts the value under `key` into *out if present; *out keeps its default when the
-  // key is absent (an error if `required`) or its value is bad.
-  template <typename T, typename Conv>
-  bool Read(std::string_view key, T* out, const Conv& conv, bool required = false) const {
-    const YAML::Node* n = Get(key);
-    if (n == nullptr) {
-      if (required && is_map_) ctx_.Error(Child(key), "required key is missing");
-      return false;
-    }
-    T value = *out;
-    std::string why;
-    if (!conv(*n, &value, &why)) {
-      ctx_.Error(Child(key), std::move(why));
-      return false;
-    }
-    *out = std::move(value);
-    return true;
-  }
-
-  template <typename T, typename Conv>
-  bool Require(std::string_view key, T* out, const Conv& conv) const {
-    return Read(key, out, conv, /*required=*/true);
-  }
-
- private:
-  MapReader(Context& ctx, const YAML::Node& node, std::string path,
-            std::vector<std::string_view> allowed, bool any_key)
-      : ctx_(ctx), path_(std::move(path)) {
-    ctx_.Remember(path_, node.Mark());
-    if (node.IsNull() || !node.IsDefined()) {
-      is_map_ = true;
-      return;
-    }
-    if (!node.IsMap()) {
-      ctx_.Error(path_, "expected a map, got " + Describe(node));
-      return;
-    }
-    is_map_ = true;
-    std::map<std::string, int> first_line;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      // Copies, not references: the iterator's operator-> returns a temporary pair.
-      const YAML::Node key_node = it->first;
-      const YAML::Node value = it->second;
-      if (!key_node.IsScalar()) {
-        ctx_.ErrorAt(key_node.Mark(), path_, "keys must be plain names, got " + Describe(key_node));
-        continue;
-      }
-      const std::string& key = key_node.Scalar();
-      const std::string child = Child(key);
-      auto [seen, inserted] = first_line.emplace(key, key_node.Mark().line + 1);
-      if (!inserted) {
-        ctx_.ErrorAt(key_node.Mark(), child,
-                     "duplicate key (first given on line " + std::to_string(seen->second) + ")");
-        continue;
-      }
-      if (!any_key && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string hint = DidYouMean(key, allowed);
-        if (key == "<<") {
-          hint = " (YAML merge keys are not supported; repeat the settings instead)";
-        } else if (hint.empty()) {
-          hint = " (expected one of: " + Join(allowed) + ")";
-        }
-        ctx_.ErrorAt(key_node.Mark(), child, "unknown key " + Quote(key) + hint);
-        continue;
-      }
-      ctx_.Remember(child, value.IsNull() ? key_node.Mark() : value.Mark());
-      entries_.push_back({key, value});
-    }
-  }
-
-  Context& ctx_;
-  std::string path_;
-  bool is_map_ = false;
-  std::vector<Entry> entries_;
-};
-
-// A list of strings, each remembered at its own path (for later cross-checks).
-bool ReadStringList(Context& ctx, const YAML::Node& n, const std::string& path,
-                    std::vector<std::string>* out) {
-  ctx.Remember(path, n.Mark());
-  if (n.IsNull()) return true;
-  if (!n.IsSequence()) {
-    ctx.Error(path, "expected a list, got " + Describe(n));
-    return false;
-  }
-  bool ok = true;
-  std::set<std::string> seen;
-  for (size_t i = 0; i < n.size(); ++i) {
-    const std::string item_path = Index(path, i);
-    ctx.Remember(item_path, n[i].Mark());
-    std::string value;
-    std::string why;
-    if (!StringValue()(n[i], &value, &why)) {
-      ctx.Error(item_path, why);
-      ok = false;
-      continue;
-    }
-    if (!seen.insert(value).second) {
-      ctx.Error(item_path, Quote(value) + " is listed twice");
-      ok = false;
-      continue;
-    }
-    out->push_back(std::move(value));
-  }
-  return ok;
-}
-
 // A map resource name -> amount (budgets, costs).
-void ReadResourceMap(Context& ctx, const YAML::Node& n, const std::string& path,
+void ReadResourceMap(ParseContext& ctx, const YAML::Node& n, const std::string& path,
                      std::map<std::string, double>* out) {
   MapReader m = MapReader::AnyKeys(ctx, n, path);
   for (const MapReader::Entry& e : m.entries()) {
@@ -617,7 +134,7 @@ bool ValidListenAddress(const std::string& s, std::string* why) {
   return true;
 }
 
-void ParseDaemon(Context& ctx, const YAML::Node& node, DaemonConfig* d) {
+void ParseDaemon(ParseContext& ctx, const YAML::Node& node, DaemonConfig* d) {
   MapReader m(
       ctx, node, "daemon",
       {"data_dir", "http", "admin_token_file", "log", "training_threads", "shutdown_timeout"});
@@ -635,7 +152,10 @@ void ParseDaemon(Context& ctx, const YAML::Node& node, DaemonConfig* d) {
     l.Read("level", &d->log.level, EnumValue(config_internal::kLogLevels));
     l.Read("format", &d->log.format, EnumValue(config_internal::kLogFormats));
   }
-  m.Read("training_threads", &d->training_threads, IntValue(1, 1024));
+  int64_t threads = d->training_threads;
+  if (m.Read("training_threads", &threads, IntValue(1, 1024))) {
+    d->training_threads = static_cast<int>(threads);
+  }
   m.Read("shutdown_timeout", &d->shutdown_timeout, DurationValue(/*allow_zero=*/false));
 }
 
@@ -647,7 +167,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kReserved
     {"enable.auto.offset.store", "sieve stores offsets itself once records are durable"},
 }};
 
-void ParseKafka(Context& ctx, const YAML::Node& node, KafkaConfig* k) {
+void ParseKafka(ParseContext& ctx, const YAML::Node& node, KafkaConfig* k) {
   MapReader m(ctx, node, "kafka",
               {"bootstrap_servers", "group_id", "dead_letter_topic", "properties"});
   m.Require("bootstrap_servers", &k->bootstrap_servers,
@@ -689,7 +209,8 @@ void ParseKafka(Context& ctx, const YAML::Node& node, KafkaConfig* k) {
   }
 }
 
-void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path, FeatureConfig* f) {
+void ParseFeature(ParseContext& ctx, const YAML::Node& node, const std::string& path,
+                  FeatureConfig* f) {
   ctx.Remember(path, node.Mark());
   if (node.IsScalar()) {  // "- price": a numeric feature without costs
     std::string why;
@@ -715,7 +236,7 @@ void ParseFeature(Context& ctx, const YAML::Node& node, const std::string& path,
     ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
 }
 
-void ParseSelector(Context& ctx, const YAML::Node& node, const std::string& path,
+void ParseSelector(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                    SelectorConfig* s) {
   MapReader m(ctx, node, path,
               {"algorithm", "k", "hidden_units", "steps_per_round", "warmup_fraction",
@@ -757,7 +278,7 @@ void ParseSelector(Context& ctx, const YAML::Node& node, const std::string& path
   m.Read("cost_exponent", &s->cost_exponent, NumberValue({.min = 0, .max = 10}));
 }
 
-void ParseConstraints(Context& ctx, const YAML::Node& node, const std::string& path,
+void ParseConstraints(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                       ConstraintsConfig* c) {
   MapReader m(ctx, node, path, {"max_features", "budgets", "must_include", "exclude"});
   m.Read("max_features", &c->max_features, IntValue(0));
@@ -771,7 +292,8 @@ void ParseConstraints(Context& ctx, const YAML::Node& node, const std::string& p
   }
 }
 
-void ParseWindow(Context& ctx, const YAML::Node& node, const std::string& path, WindowConfig* w) {
+void ParseWindow(ParseContext& ctx, const YAML::Node& node, const std::string& path,
+                 WindowConfig* w) {
   MapReader m(ctx, node, path, {"size", "mode", "validation_fraction"});
   m.Read("size", &w->size, IntValue(1));
   m.Read("mode", &w->mode, EnumValue(config_internal::kWindowModes));
@@ -779,7 +301,7 @@ void ParseWindow(Context& ctx, const YAML::Node& node, const std::string& path, 
          NumberValue({.min = 0, .max = 1, .min_exclusive = true, .max_exclusive = true}));
 }
 
-void ParseSchedule(Context& ctx, const YAML::Node& node, const std::string& path,
+void ParseSchedule(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                    ScheduleConfig* s) {
   MapReader m(ctx, node, path, {"every_records", "every", "drift", "min_records"});
   m.Read("every_records", &s->every_records, IntValue(0));
@@ -791,7 +313,7 @@ void ParseSchedule(Context& ctx, const YAML::Node& node, const std::string& path
   m.Read("min_records", &s->min_records, IntValue(1));
 }
 
-void ParsePromotion(Context& ctx, const YAML::Node& node, const std::string& path,
+void ParsePromotion(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                     PromotionConfig* p) {
   MapReader m(ctx, node, path, {"max_regression", "auto_promote"});
   m.Read("max_regression", &p->max_regression, NumberValue());
@@ -799,7 +321,7 @@ void ParsePromotion(Context& ctx, const YAML::Node& node, const std::string& pat
 }
 
 // Checks between the sections of one pipeline, after each section parsed on its own.
-void CheckPipeline(Context& ctx, const std::string& path, const PipelineConfig& p,
+void CheckPipeline(ParseContext& ctx, const std::string& path, const PipelineConfig& p,
                    bool features_given) {
   auto child = [&](std::string_view rest) { return path + "." + std::string(rest); };
   auto failed = [&](std::initializer_list<std::string_view> keys) {
@@ -921,7 +443,7 @@ void CheckPipeline(Context& ctx, const std::string& path, const PipelineConfig& 
   }
 }
 
-void ParsePipeline(Context& ctx, const YAML::Node& node, const std::string& path,
+void ParsePipeline(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                    PipelineConfig* p) {
   MapReader m(ctx, node, path,
               {"name", "topic", "format", "csv", "label", "features", "discovery", "selector",
@@ -1005,7 +527,7 @@ void ParsePipeline(Context& ctx, const YAML::Node& node, const std::string& path
   CheckPipeline(ctx, path, *p, features != nullptr && !p->discovery);
 }
 
-void ParsePipelines(Context& ctx, const YAML::Node& node, std::vector<PipelineConfig>* out) {
+void ParsePipelines(ParseContext& ctx, const YAML::Node& node, std::vector<PipelineConfig>* out) {
   const std::string path = "pipelines";
   ctx.Remember(path, node.Mark());
   if (node.IsNull()) return;
@@ -1032,7 +554,7 @@ void ParsePipelines(Context& ctx, const YAML::Node& node, std::vector<PipelineCo
 }
 
 // Output topics must not be input topics: sieve would consume its own output.
-void CheckTopics(Context& ctx, const Config& config) {
+void CheckTopics(ParseContext& ctx, const Config& config) {
   std::map<std::string, std::string> readers;  // input topic -> first pipeline reading it
   for (const PipelineConfig& p : config.pipelines) {
     if (!p.topic.empty()) readers.emplace(p.topic, p.name);
@@ -1092,7 +614,7 @@ std::optional<YAML::Mark> SecondDocument(const std::string& text) {
   return finder.second();
 }
 
-void ParseRoot(Context& ctx, const YAML::Node& root, Config* config) {
+void ParseRoot(ParseContext& ctx, const YAML::Node& root, Config* config) {
   ctx.Remember("", root.Mark());
   if (root.IsNull() || !root.IsDefined()) {
     ctx.Error("", "the config is empty (expected the keys daemon, kafka and pipelines)");
@@ -1113,7 +635,7 @@ void ParseRoot(Context& ctx, const YAML::Node& root, Config* config) {
 }  // namespace
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source_name) {
-  Context ctx{std::string(source_name)};
+  ParseContext ctx{std::string(source_name)};
   Config config;
   try {
     const std::string input(text);
