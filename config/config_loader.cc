@@ -4,10 +4,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -232,8 +234,9 @@ void ParseFeature(ParseContext& ctx, const YAML::Node& node, const std::string& 
   }
   m.Read("buckets", &f->buckets, IntValue(1));
   m.Read("embedding_dim", &f->embedding_dim, IntValue(1, 4096));
-  if (const YAML::Node* costs = m.Get("costs"))
+  if (const YAML::Node* costs = m.Get("costs")) {
     ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
+  }
 }
 
 void ParseSelector(ParseContext& ctx, const YAML::Node& node, const std::string& path,
@@ -282,8 +285,9 @@ void ParseConstraints(ParseContext& ctx, const YAML::Node& node, const std::stri
                       ConstraintsConfig* c) {
   MapReader m(ctx, node, path, {"max_features", "budgets", "must_include", "exclude"});
   m.Read("max_features", &c->max_features, IntValue(0));
-  if (const YAML::Node* b = m.Get("budgets"))
+  if (const YAML::Node* b = m.Get("budgets")) {
     ReadResourceMap(ctx, *b, m.Child("budgets"), &c->budgets);
+  }
   if (const YAML::Node* inc = m.Get("must_include")) {
     ReadStringList(ctx, *inc, m.Child("must_include"), &c->must_include);
   }
@@ -508,14 +512,18 @@ void ParsePipeline(ParseContext& ctx, const YAML::Node& node, const std::string&
               "required key is missing (list the candidate features or set discovery: true)");
   }
 
-  if (const YAML::Node* n = m.Get("selector"))
+  if (const YAML::Node* n = m.Get("selector")) {
     ParseSelector(ctx, *n, m.Child("selector"), &p->selector);
+  }
   if (const YAML::Node* n = m.Get("constraints")) {
     ParseConstraints(ctx, *n, m.Child("constraints"), &p->constraints);
   }
-  if (const YAML::Node* n = m.Get("window")) ParseWindow(ctx, *n, m.Child("window"), &p->window);
-  if (const YAML::Node* n = m.Get("schedule"))
+  if (const YAML::Node* n = m.Get("window")) {
+    ParseWindow(ctx, *n, m.Child("window"), &p->window);
+  }
+  if (const YAML::Node* n = m.Get("schedule")) {
     ParseSchedule(ctx, *n, m.Child("schedule"), &p->schedule);
+  }
   if (const YAML::Node* n = m.Get("promotion")) {
     ParsePromotion(ctx, *n, m.Child("promotion"), &p->promotion);
   }

@@ -105,8 +105,7 @@ TEST(ExamplesTest, ReferenceSpellsOutExactlyTheDefaults) {
   p.topic = "example-records";
   p.label.field = "label";
   p.features.push_back(FeatureConfig{.name = "price"});
-  p.features.push_back(
-      FeatureConfig{.name = "country", .kind = FeatureConfig::Kind::kCategorical});
+  p.features.push_back(FeatureConfig{.name = "country", .kind = FeatureConfig::Kind::kCategorical});
   p.constraints.max_features = 10;
   expected.pipelines.push_back(p);
 
