@@ -465,7 +465,7 @@ Status RocksFeatureSetStore::RecoverFromWriteError() {
   return Status::Ok();
 }
 
-Status RocksFeatureSetStore::WriteBatch(rocksdb::WriteBatch* batch) {
+Status RocksFeatureSetStore::ApplyBatch(rocksdb::WriteBatch* batch) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   std::shared_lock lock(db_mu_);
@@ -485,6 +485,7 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitVersion(FeatureSetVersion 
   SIEVE_RETURN_IF_ERROR(CheckWritable());
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(version.pipeline));
   SIEVE_RETURN_IF_ERROR(ValidateFeatureSetVersion(version));
+  SIEVE_RETURN_IF_ERROR(ValidateVersionText(version));
   std::lock_guard lock(write_mu_);
   if (write_failed_) SIEVE_RETURN_IF_ERROR(RecoverFromWriteError());
   return CommitLocked(std::move(version), options);
@@ -546,7 +547,7 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
   }
   if (!s.ok()) return Err(FromRocks(s, VersionContext(pipeline, next)));
   SIEVE_RETURN_IF_ERROR(
-      WriteBatch(&batch).WithContext("storing " + VersionContext(pipeline, next)));
+      ApplyBatch(&batch).WithContext("storing " + VersionContext(pipeline, next)));
   cache_.Put(std::make_shared<const FeatureSetVersion>(version));
   return version;
 }
@@ -639,7 +640,7 @@ Status RocksFeatureSetStore::Promote(std::string_view pipeline, uint64_t version
     }
     if (!s.ok()) return FromRocks(s, VersionContext(pipeline, version));
   }
-  return WriteBatch(&batch).WithContext("promoting " + VersionContext(pipeline, version));
+  return ApplyBatch(&batch).WithContext("promoting " + VersionContext(pipeline, version));
 }
 
 Status RocksFeatureSetStore::ClearAlias(std::string_view pipeline, Alias alias) {
@@ -650,7 +651,7 @@ Status RocksFeatureSetStore::ClearAlias(std::string_view pipeline, Alias alias) 
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.Delete(aliases_, keys::AliasKey(pipeline, AliasName(alias)));
   if (!s.ok()) return FromRocks(s, "clearing alias");
-  return WriteBatch(&batch).WithContext("clearing alias " + std::string(AliasName(alias)) +
+  return ApplyBatch(&batch).WithContext("clearing alias " + std::string(AliasName(alias)) +
                                         " of pipeline " + Quoted(pipeline));
 }
 
@@ -694,13 +695,14 @@ Status RocksFeatureSetStore::SetPipelineState(std::string_view pipeline,
                                               const PipelineState& state) {
   SIEVE_RETURN_IF_ERROR(CheckWritable());
   SIEVE_RETURN_IF_ERROR(ValidatePipelineName(pipeline));
+  SIEVE_RETURN_IF_ERROR(ValidatePipelineStateText(state).WithContext("pipeline state"));
   std::lock_guard lock(write_mu_);
   if (write_failed_) SIEVE_RETURN_IF_ERROR(RecoverFromWriteError());
   rocksdb::WriteBatch batch;
   rocksdb::Status s =
       batch.Put(meta_, keys::PipelineStateKey(pipeline), EncodePipelineStateJson(state));
   if (!s.ok()) return FromRocks(s, "storing pipeline state");
-  return WriteBatch(&batch).WithContext("storing state of pipeline " + Quoted(pipeline));
+  return ApplyBatch(&batch).WithContext("storing state of pipeline " + Quoted(pipeline));
 }
 
 Result<PipelineState> RocksFeatureSetStore::GetPipelineState(std::string_view pipeline) {
@@ -776,7 +778,7 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
     }
     if (!s.ok()) return Err(FromRocks(s, "storing offsets"));
     SIEVE_RETURN_IF_ERROR(
-        WriteBatch(&batch).WithContext("storing offsets of pipeline " + Quoted(pipeline)));
+        ApplyBatch(&batch).WithContext("storing offsets of pipeline " + Quoted(pipeline)));
     return uint64_t{0};
   }
   std::string encoded = EncodeWindowChunk(chunk);
@@ -813,7 +815,7 @@ Result<uint64_t> RocksFeatureSetStore::AppendWindowChunk(std::string_view pipeli
   const std::string ctx =
       "pipeline " + Quoted(pipeline) + " window chunk " + std::to_string(sequence);
   if (!s.ok()) return Err(FromRocks(s, ctx));
-  SIEVE_RETURN_IF_ERROR(WriteBatch(&batch).WithContext("storing " + ctx));
+  SIEVE_RETURN_IF_ERROR(ApplyBatch(&batch).WithContext("storing " + ctx));
   return sequence;
 }
 
@@ -960,7 +962,7 @@ Result<uint64_t> RocksFeatureSetStore::TrimWindow(std::string_view pipeline, siz
   }
   if (!s.ok()) return Err(FromRocks(s, "trimming window"));
   SIEVE_RETURN_IF_ERROR(
-      WriteBatch(&batch).WithContext("trimming window of pipeline " + Quoted(pipeline)));
+      ApplyBatch(&batch).WithContext("trimming window of pipeline " + Quoted(pipeline)));
   return deleted;
 }
 

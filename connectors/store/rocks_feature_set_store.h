@@ -64,7 +64,7 @@ class RocksFeatureSetStore : public FeatureSetStore {
   void CloseDb();
 
   // REQUIRES: write_mu_ held.
-  Status WriteBatch(rocksdb::WriteBatch* batch);
+  Status ApplyBatch(rocksdb::WriteBatch* batch);
   Status RecoverFromWriteError();
   Status ProbeDiskWritable();
   Status CheckWritable() const;

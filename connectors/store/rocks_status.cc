@@ -17,7 +17,11 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsNotSupported()) return Status::FailedPrecondition(std::move(m));
   if (s.IsIOError()) {
     // Another process holding the database lock is worth retrying, not a disk fault.
-    if (s.ToString().find("lock") != std::string::npos) return Status::Unavailable(std::move(m));
+    const std::string text = s.ToString();
+    if (text.find("While lock file") != std::string::npos ||
+        text.find("lock hold by current process") != std::string::npos) {
+      return Status::Unavailable(std::move(m));
+    }
     return Status::IoError(std::move(m));
   }
   return Status::Internal(std::move(m));

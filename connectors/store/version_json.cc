@@ -77,12 +77,73 @@ Result<std::map<std::string, double>> GetNumberMap(const json& obj, const std::s
   return out;
 }
 
+bool IsUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : c & (0x7f >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += len;
+  }
+  return true;
+}
+
+Status CheckText(const std::string& field, std::string_view s) {
+  if (IsUtf8(s)) return Status::Ok();
+  return Status::InvalidArgument(field + ": not valid UTF-8");
+}
+
 constexpr int64_t kInt32Min = std::numeric_limits<int32_t>::min();
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 }  // namespace
+
+Status ValidateVersionText(const FeatureSetVersion& v) {
+  SIEVE_RETURN_IF_ERROR(CheckText("pipeline", v.pipeline));
+  SIEVE_RETURN_IF_ERROR(CheckText("reason", v.reason));
+  SIEVE_RETURN_IF_ERROR(CheckText("algorithm", v.algorithm));
+  SIEVE_RETURN_IF_ERROR(CheckText("config_hash", v.config_hash));
+  for (const auto& [k, val] : v.hyperparameters) {
+    SIEVE_RETURN_IF_ERROR(CheckText("hyperparameters (a key)", k));
+    SIEVE_RETURN_IF_ERROR(CheckText("hyperparameters." + k, val));
+  }
+  for (size_t i = 0; i < v.window_offsets.size(); ++i) {
+    SIEVE_RETURN_IF_ERROR(
+        CheckText("window_offsets[" + std::to_string(i) + "].topic", v.window_offsets[i].topic));
+  }
+  for (size_t i = 0; i < v.features.size(); ++i) {
+    const std::string field = "features[" + std::to_string(i) + "]";
+    SIEVE_RETURN_IF_ERROR(CheckText(field + ".name", v.features[i].name));
+    for (const auto& [k, c] : v.features[i].costs) {
+      SIEVE_RETURN_IF_ERROR(CheckText(field + ".costs (a resource name)", k));
+    }
+  }
+  for (const auto& [k, b] : v.budgets)
+    SIEVE_RETURN_IF_ERROR(CheckText("budgets (a resource name)", k));
+  for (const auto& [k, m] : v.validation_metrics) {
+    SIEVE_RETURN_IF_ERROR(CheckText("validation_metrics (a metric name)", k));
+  }
+  return Status::Ok();
+}
+
+Status ValidatePipelineStateText(const PipelineState& state) {
+  return CheckText("reason", state.reason);
+}
 
 std::string EncodeVersionJson(const FeatureSetVersion& v) {
   json j;
@@ -122,7 +183,7 @@ std::string EncodeVersionJson(const FeatureSetVersion& v) {
   j["jaccard_to_previous_active"] = v.jaccard_to_previous_active.has_value()
                                         ? json(*v.jaccard_to_previous_active)
                                         : json(nullptr);
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
@@ -216,7 +277,7 @@ std::string EncodePipelineStateJson(const PipelineState& state) {
   j["paused"] = state.paused;
   j["reason"] = state.reason;
   j["updated_at_unix_ms"] = state.updated_at_unix_ms;
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<PipelineState> DecodePipelineStateJson(std::string_view bytes) {

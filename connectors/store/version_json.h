@@ -16,7 +16,12 @@ namespace sieve {
 
 inline constexpr int kVersionSchema = 1;
 
-// Compact JSON with "schema_version": kVersionSchema.
+// Checks that every string of `version` (names, reason, hyperparameters, ...) is
+// valid UTF-8, since JSON carries only text. kInvalidArgument naming the field.
+Status ValidateVersionText(const FeatureSetVersion& version);
+
+// Compact JSON with "schema_version": kVersionSchema. Invalid UTF-8 (which
+// ValidateVersionText rejects first) would be replaced, never thrown.
 // REQUIRES: ValidateFeatureSetVersion(version).ok() (numbers are finite).
 std::string EncodeVersionJson(const FeatureSetVersion& version);
 
@@ -27,6 +32,7 @@ std::string EncodeVersionJson(const FeatureSetVersion& version);
 Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes);
 
 // PipelineState as JSON with "schema_version" (same rules as versions).
+Status ValidatePipelineStateText(const PipelineState& state);
 std::string EncodePipelineStateJson(const PipelineState& state);
 Result<PipelineState> DecodePipelineStateJson(std::string_view bytes);
 

@@ -100,7 +100,7 @@ int RunInspect(const std::string& db, const std::string& pipeline, size_t limit,
     }
     out.push_back(std::move(j));
   }
-  if (as_json) std::cout << out.dump(2) << '\n';
+  if (as_json) std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
   return kExitOk;
 }
 

@@ -77,6 +77,22 @@ TEST(VersionJsonTest, DamagedRecordsNameTheField) {
                 HasSubstr("\"schema_version\": missing"));
 }
 
+TEST(VersionJsonTest, TextMustBeUtf8) {
+  FeatureSetVersion v = MakeVersion("ctr", 2);
+  EXPECT_OK(ValidateVersionText(v));
+  v.features[1].name = "\xc3\xa9t\xc3\xa9 \xf0\x9f\x93\x88";  // "été" and a chart emoji
+  EXPECT_OK(ValidateVersionText(v));
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion back, DecodeVersionJson(EncodeVersionJson(v)));
+  EXPECT_EQ(back.features[1].name, v.features[1].name);
+  for (std::string bad : {"\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    v.features[1].name = "x" + bad;
+    EXPECT_STATUS(ValidateVersionText(v), StatusCode::kInvalidArgument,
+                  HasSubstr("features[1].name: not valid UTF-8"));
+    // Encoding never throws, even unvalidated.
+    EXPECT_FALSE(EncodeVersionJson(v).empty());
+  }
+}
+
 TEST(VersionJsonTest, UnknownFieldsAreIgnored) {
   auto j = nlohmann::json::parse(EncodeVersionJson(MakeVersion("ctr", 2)));
   j["note"] = "added by a tool";

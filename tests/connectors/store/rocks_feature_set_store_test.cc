@@ -105,6 +105,10 @@ TEST_F(StoreTest, MalformedVersionIsRejectedNamingTheFieldAndNothingIsStored) {
   FeatureSetVersion bad_name = MakeVersion("c\ntr", 1);
   EXPECT_STATUS(store->CommitVersion(bad_name), StatusCode::kInvalidArgument,
                 HasSubstr("control character"));
+  FeatureSetVersion bad_text = MakeVersion("ctr", 3);
+  bad_text.hyperparameters["note"] = "caf\xe9";  // Latin-1, not UTF-8
+  EXPECT_STATUS(store->CommitVersion(bad_text), StatusCode::kInvalidArgument,
+                HasSubstr("hyperparameters.note: not valid UTF-8"));
   ASSERT_OK_AND_ASSIGN(uint64_t n, store->LatestVersion("ctr"));
   EXPECT_EQ(n, 0u);
   // The store still works.
