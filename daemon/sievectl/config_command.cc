@@ -2,17 +2,23 @@
 // anything. Prints "ok: N pipelines" (and the config hash) to stdout and exits 0, or
 // prints every problem, one per line as <file>:<line>:<column>: <key path>: <message>,
 // to stderr and exits 1.
+//
+// `sievectl config show FILE [--show-secrets]`: prints the effective configuration
+// (every default filled in, secret librdkafka properties redacted unless asked) as
+// YAML, or the problems as `check` does.
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "config/config_loader.h"
+#include "config/config_writer.h"
 #include "daemon/sievectl/commands.h"
 
 namespace sieve::cli {
 namespace {
 
-int RunConfigCheck(const std::string& file) {
+// Loads `file`; on failure prints every problem and a count to stderr.
+Result<Config> LoadAndReport(const std::string& file) {
   Result<Config> config = LoadConfig(file);
   if (!config.has_value()) {
     const Status& status = config.error();
@@ -22,8 +28,20 @@ int RunConfigCheck(const std::string& file) {
       for (char c : status.message()) problems += c == '\n';
       std::cerr << file << ": " << problems << (problems == 1 ? " error" : " errors") << '\n';
     }
-    return kExitFailure;
   }
+  return config;
+}
+
+int RunConfigShow(const std::string& file, bool show_secrets) {
+  Result<Config> config = LoadAndReport(file);
+  if (!config.has_value()) return kExitFailure;
+  std::cout << FormatConfig(*config, {.redact_secrets = !show_secrets});
+  return kExitOk;
+}
+
+int RunConfigCheck(const std::string& file) {
+  Result<Config> config = LoadAndReport(file);
+  if (!config.has_value()) return kExitFailure;
   const size_t n = config->pipelines.size();
   std::cout << "ok: " << n << (n == 1 ? " pipeline" : " pipelines") << " (config hash "
             << ConfigHash(*config) << ")\n";
@@ -42,6 +60,17 @@ void AddConfigCommand(CLI::App& app, int* exit_code) {
   auto file = std::make_shared<std::string>();
   check->add_option("FILE", *file, "YAML configuration file")->required();
   check->callback([file, exit_code] { *exit_code = RunConfigCheck(*file); });
+
+  CLI::App* show = config->add_subcommand(
+      "show", "Print the effective configuration (every default filled in) as YAML");
+  auto show_file = std::make_shared<std::string>();
+  auto show_secrets = std::make_shared<bool>(false);
+  show->add_option("FILE", *show_file, "YAML configuration file")->required();
+  show->add_flag("--show-secrets", *show_secrets,
+                 "Print secret librdkafka properties (passwords, keys) instead of <redacted>");
+  show->callback([show_file, show_secrets, exit_code] {
+    *exit_code = RunConfigShow(*show_file, *show_secrets);
+  });
 }
 
 }  // namespace sieve::cli

@@ -16,6 +16,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct RunResult {
@@ -71,6 +72,27 @@ TEST(SievectlConfigCheckTest, MissingFileExitsOne) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("cannot read config"));
   EXPECT_THAT(r.output, HasSubstr("absent.yaml"));
+}
+
+TEST(SievectlConfigShowTest, PrintsTheEffectiveConfigWithSecretsRedacted) {
+  const std::string production = std::string("'") + SIEVE_CONFIG_EXAMPLES_DIR + "/production.yaml'";
+  const RunResult r = RunSievectl("config show " + production);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, AllOf(StartsWith("daemon:\n"), HasSubstr("sasl.password: <redacted>"),
+                              HasSubstr("learning_rate: 0.002"), Not(HasSubstr("change-me"))));
+
+  const RunResult secrets = RunSievectl("config show --show-secrets " + production);
+  EXPECT_EQ(secrets.exit_code, 0) << secrets.output;
+  EXPECT_THAT(secrets.output, HasSubstr("sasl.password: change-me"));
+}
+
+TEST(SievectlConfigShowTest, BrokenFileExitsOneWithTheErrors) {
+  testing::TempDir dir;
+  const std::string file = dir.File("broken.yaml");
+  std::ofstream(file) << "kafka: {bootstrap_servers: embedded, group: x}\n";
+  const RunResult r = RunSievectl("config show '" + file + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(file + ":1:38: kafka.group: unknown key 'group'"));
 }
 
 TEST(SievectlConfigCheckTest, MissingArgumentIsAUsageError) {
