@@ -87,9 +87,10 @@ struct Aliases {
 
 // What CommitVersion does besides storing the version.
 struct CommitOptions {
-  // Point `active` at the new version. REQUIRES: it satisfies every budget.
+  // Point `active` at the new version (its state is stored as active). REQUIRES:
+  // it satisfies every budget and its state is not rejected.
   bool make_active = false;
-  // Point `candidate` at the new version.
+  // Point `candidate` at the new version. REQUIRES: its state is candidate.
   bool make_candidate = false;
   // Fill jaccard_to_previous_active from the current active version when the
   // caller left it empty.

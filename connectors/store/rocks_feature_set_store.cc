@@ -519,6 +519,18 @@ Result<FeatureSetVersion> RocksFeatureSetStore::CommitLocked(FeatureSetVersion v
     }
   }
   version.version = next;
+  // The record's state tells the decision taken at creation, so it must agree
+  // with the alias it gets.
+  if (options.make_active && version.state == FeatureSetState::kRejected) {
+    return Err(Status::InvalidArgument(VersionContext(pipeline, next) +
+                                       ": a rejected version cannot be made active"));
+  }
+  if (options.make_candidate && version.state != FeatureSetState::kCandidate) {
+    return Err(Status::InvalidArgument(VersionContext(pipeline, next) + ": state is " +
+                                       std::string(FeatureSetStateName(version.state)) +
+                                       ", only a candidate can be made the candidate"));
+  }
+  if (options.make_active) version.state = FeatureSetState::kActive;
   if (options.make_active) {
     auto exceeded = ExceededBudgets(version);
     if (!exceeded.empty()) {

@@ -129,6 +129,23 @@ TEST_F(StoreTest, OverBudgetVersionCannotBecomeActive) {
   EXPECT_FALSE(aliases.active.has_value());
 }
 
+TEST_F(StoreTest, StateAgreesWithTheAliasGivenAtCommit) {
+  auto store = OpenStore();
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion v1,
+                       store->CommitVersion(MakeVersion("ctr", 1), {.make_active = true}));
+  EXPECT_EQ(v1.state, FeatureSetState::kActive);
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion stored, store->GetVersion("ctr", VersionRef::Number(1)));
+  EXPECT_EQ(stored.state, FeatureSetState::kActive);
+  FeatureSetVersion rejected = MakeVersion("ctr", 2);
+  rejected.state = FeatureSetState::kRejected;
+  EXPECT_STATUS(store->CommitVersion(rejected, {.make_active = true}), StatusCode::kInvalidArgument,
+                HasSubstr("rejected version cannot be made active"));
+  EXPECT_STATUS(store->CommitVersion(rejected, {.make_candidate = true}),
+                StatusCode::kInvalidArgument, HasSubstr("state is rejected"));
+  ASSERT_OK_AND_ASSIGN(uint64_t latest, store->LatestVersion("ctr"));
+  EXPECT_EQ(latest, 1u);
+}
+
 TEST_F(StoreTest, PromoteMovesActiveAndClearsMatchingCandidate) {
   auto store = OpenStore();
   ASSERT_OK(store->CommitVersion(MakeVersion("ctr", 1), {.make_active = true}));

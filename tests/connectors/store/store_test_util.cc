@@ -43,6 +43,7 @@ bool MatchesMakeVersion(const FeatureSetVersion& v, uint64_t seed) {
   expected.version = v.version;
   expected.parent = v.parent;
   expected.jaccard_to_previous_active = v.jaccard_to_previous_active;
+  expected.state = v.state;  // active when committed with make_active
   return v == expected;
 }
 

@@ -16,7 +16,7 @@ namespace sieve::testing {
 FeatureSetVersion MakeVersion(const std::string& pipeline, uint64_t seed);
 
 // True when `v` has exactly the content MakeVersion(pipeline, seed) gives (the
-// number, jaccard and created_at may differ).
+// number, parent, state and jaccard may differ).
 bool MatchesMakeVersion(const FeatureSetVersion& v, uint64_t seed);
 
 // A chunk of `rows` rows whose cell values encode (first_row + r, column), so a
