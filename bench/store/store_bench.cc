@@ -160,7 +160,12 @@ void BM_WindowAppend(benchmark::State& state) {
   state.SetLabel(sync ? "rows/s, 1000x100 chunks, fsync per chunk"
                       : "rows/s, 1000x100 chunks, no fsync");
 }
-BENCHMARK(BM_WindowAppend)->Arg(1)->Arg(0)->Iterations(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WindowAppend)
+    ->Arg(1)
+    ->Arg(0)
+    ->Iterations(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Restart: open the store and load the newest 1M rows x 100 features.
 void BM_WindowRestore1M(benchmark::State& state) {
