@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace sieve {
 
@@ -86,6 +87,18 @@ double BudgetTracker::BudgetShare(int u) const {
   return share;
 }
 
+double BudgetTracker::FairShareRatio(int u, int remaining_picks) const {
+  double ratio = 0;
+  for (const auto& [resource, budget] : budgets_) {
+    const double c = IncrementalCost(u, resource);
+    if (c <= 0) continue;
+    const double left = budget - used_.at(resource);
+    if (left <= 0) return std::numeric_limits<double>::infinity();
+    ratio = std::max(ratio, c / (left / std::max(1, remaining_picks)));
+  }
+  return ratio;
+}
+
 void BudgetTracker::Add(int u) {
   for (auto& [resource, used] : used_) used += IncrementalCost(u, resource);
   paid_[u] = 1;
@@ -104,7 +117,7 @@ std::map<std::string, BudgetUse> BudgetTracker::Use() const {
 
 double ValueForCost(double attention, double relative_cost, double exponent) {
   if (exponent == 0) return attention;
-  return attention / std::pow(std::max(0.05, relative_cost), exponent);
+  return attention / std::pow(std::max(1.0, relative_cost), exponent);
 }
 
 std::vector<int> TruncateToBudget(const std::vector<int>& order, const std::vector<UnitCost>& costs,

@@ -43,6 +43,11 @@ class BudgetTracker {
   bool Fits(int u) const;
   // Sum over budgeted resources of IncrementalCost / budget (a share of the budgets).
   double BudgetShare(int u) const;
+  // How many fair shares of the remaining budgets adding `u` takes, if the remainder
+  // were split evenly over `remaining_picks` picks: the largest over budgeted resources
+  // of IncrementalCost / (remaining budget / remaining_picks). 0 for a free unit;
+  // infinite when a resource with a cost has nothing left.
+  double FairShareRatio(int u, int remaining_picks) const;
   // Records `u` as selected and its (and its requirements') costs as paid.
   // REQUIRES: Fits(u).
   void Add(int u);
@@ -61,9 +66,11 @@ class BudgetTracker {
   int selected_count_ = 0;
 };
 
-// Value for cost of a candidate: attention / max(0.05, relative_cost)^exponent, where
-// relative_cost is its BudgetShare divided by the mean share of the candidates (1 when
-// every share is 0). exponent 0 is cost-blind.
+// Value for cost of a candidate: attention / max(1, relative_cost)^exponent, where
+// relative_cost is its FairShareRatio: a unit that takes no more than its fair share of
+// what is left is judged by attention alone, a costlier one needs proportionally more
+// attention to win (exponent 0 is cost-blind). Tight budgets thus favour cheap units
+// strongly, loose budgets hardly at all.
 double ValueForCost(double attention, double relative_cost, double exponent);
 
 // The cost-blind baseline's repair: walks `order` (a selection without regard to

@@ -208,29 +208,25 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
     for (int s = 0; s < steps_per_round; ++s) train_step();
     compute_attention();
     // Pick the eligible unit with the best value for cost.
-    double share_sum = 0;
-    int eligible = 0;
-    for (int u = 0; u < d; ++u) {
-      if (state[u] == 0 && tracker.Fits(u)) {
-        share_sum += tracker.BudgetShare(u);
-        ++eligible;
-      }
+    int remaining_picks = target - static_cast<int>(result.units.size());
+    if (options.max_features > 0) {
+      remaining_picks = std::min(remaining_picks, options.max_features - tracker.selected_count());
     }
-    if (eligible == 0) {
-      result.stop_reason = "nothing fits";
-      break;
-    }
-    const double mean_share = share_sum / eligible;
+    remaining_picks = std::min(remaining_picks, candidates());
     int best = -1;
     double best_value = -1;
     for (int u = 0; u < d; ++u) {
       if (state[u] != 0 || !tracker.Fits(u)) continue;
-      const double relative = mean_share > 0 ? tracker.BudgetShare(u) / mean_share : 1.0;
+      const double relative = tracker.FairShareRatio(u, remaining_picks);
       const double value = ValueForCost(attention[u], relative, options.cost_exponent);
       if (value > best_value) {
         best_value = value;
         best = u;
       }
+    }
+    if (best < 0) {
+      result.stop_reason = "nothing fits";
+      break;
     }
     tracker.Add(best);
     state[best] = 1;

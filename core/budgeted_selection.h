@@ -8,7 +8,7 @@
 // the same network weights train on. What budgets change is the pick: only units
 // whose cost keeps every budget and max_features satisfied are eligible, and among
 // them the one with the best value for cost wins (ValueForCost in core/budget.h:
-// attention / relative cost ^ cost_exponent; exponent 0 = cost-blind). Selection stops
+// attention / (fair shares of the remaining budgets taken)^cost_exponent; 0 = cost-blind). Selection stops
 // when k units are selected or no remaining unit fits. No result ever exceeds a budget.
 #pragma once
 
