@@ -159,6 +159,23 @@ TEST_F(StoreAdminTest, VerifyReportsDamagedRecordsGapsAndDanglingAliases) {
                   HasSubstr("alias active points at missing version 4")));
 }
 
+TEST_F(StoreAdminTest, VerifyAndLoadReportAWindowIndexWithoutItsChunk) {
+  Populate();
+  namespace keys = store_keys;
+  ASSERT_OK(testing::RawPut(
+      db(), "window", keys::WindowKey("ctr", 'i', 9),
+      keys::EncodeChunkIndex({50, WindowLayoutFingerprint({"x0", "x1", "x2"}, {"cat0"})})));
+  ASSERT_OK_AND_ASSIGN(auto problems, VerifyStore(db()));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0].ToString(), HasSubstr("pipeline \"ctr\" window chunk 9"));
+  ASSERT_OK_AND_ASSIGN(auto store, FeatureSetStore::Open(db()));
+  EXPECT_STATUS(store->LoadWindow("ctr", 1000), StatusCode::kCorruption,
+                HasSubstr("pipeline \"ctr\" window chunk"));
+  // Versions are unaffected.
+  ASSERT_OK_AND_ASSIGN(FeatureSetVersion active, store->GetVersion("ctr", VersionRef::Active()));
+  EXPECT_EQ(active.version, 5u);
+}
+
 TEST_F(StoreAdminTest, InspectOfAMissingStoreIsNotFound) {
   EXPECT_STATUS(InspectStore(dir_.File("none")), StatusCode::kNotFound, HasSubstr("no store at"));
   EXPECT_STATUS(BackupStore(dir_.File("none"), dir_.File("b")), StatusCode::kNotFound,
