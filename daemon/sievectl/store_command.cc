@@ -32,7 +32,7 @@ std::string OptionalNumber(const std::optional<uint64_t>& n) {
   return n ? std::to_string(*n) : std::string("-");
 }
 
-json OffsetsJson(const std::vector<PartitionOffset>& offsets) {
+json OffsetListJson(const std::vector<PartitionOffset>& offsets) {
   json out = json::array();
   for (const auto& o : offsets) {
     out.push_back({{"topic", o.topic}, {"partition", o.partition}, {"next_offset", o.next_offset}});
@@ -47,7 +47,7 @@ json SummaryJson(const PipelineSummary& s) {
             {"candidate", s.aliases.candidate ? json(*s.aliases.candidate) : json(nullptr)},
             {"window_chunks", s.window_chunks},
             {"window_rows", s.window_rows},
-            {"offsets", OffsetsJson(s.offsets)},
+            {"offsets", OffsetListJson(s.offsets)},
             {"paused", s.state.paused}};
   return j;
 }
