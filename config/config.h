@@ -1,13 +1,15 @@
 // sieve's configuration as plain option structs.
 //
 // This header knows nothing about YAML: config_loader.h fills these structs from a file
-// and validates them; the daemon and sievectl read them. Every field carries its
+// and validates them, config_writer.h prints them back; the daemon and sievectl read
+// them. Every field carries its
 // default and what it trades. Units: durations are std::chrono::nanoseconds, sizes are
 // bytes, budgets and costs are plain numbers in the unit their resource name ends with
 // (`latency_us` in microseconds, `memory_bytes` in bytes).
 //
-// YAML shape (every key optional unless marked required; see config/examples/):
-//   daemon:    data_dir, http {listen, max_body}, admin_token_file,
+// YAML shape (every key optional unless marked required; config/examples/reference.yaml
+// spells out every key with its default):
+//   daemon:    data_dir, http {listen, max_body_bytes}, admin_token_file,
 //              log {level, format}, training_threads, shutdown_timeout
 //   kafka:     bootstrap_servers (required; "embedded" for the in-process mock cluster),
 //              group_id, dead_letter_topic, properties {librdkafka key: value}

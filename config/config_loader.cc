@@ -38,81 +38,10 @@ using config_internal::NumberValue;
 using config_internal::ParseContext;
 using config_internal::ParseInt;
 using config_internal::Quote;
+using config_internal::ReadResourceMap;
 using config_internal::ReadStringList;
 using config_internal::StringValue;
 using config_internal::UInt64Value;
-
-// Amount of a resource (a budget or a cost). The resource name's suffix gives the unit:
-// *_bytes accepts byte sizes ("64MiB"), *_ns/_us/_ms/_s accept durations converted to
-// that unit ("1.5ms" for latency_us is 1500); plain numbers are always accepted.
-bool ResourceAmount(const std::string& resource, const YAML::Node& n, double* out,
-                    std::string* why) {
-  if (!n.IsScalar()) {
-    *why = "expected a number, got " + Describe(n);
-    return false;
-  }
-  const std::string& s = n.Scalar();
-  if (!s.empty() && s.front() == '-') {
-    *why = "must not be negative, got " + s;
-    return false;
-  }
-  if (Result<double> plain = ParseNonNegativeNumber(s)) {
-    *out = *plain;
-    return true;
-  }
-  auto ends_with = [&](std::string_view suffix) { return resource.ends_with(suffix); };
-  if (ends_with("_bytes")) {
-    Result<int64_t> b = ParseByteSize(s);
-    if (!b) {
-      *why = b.error().message();
-      return false;
-    }
-    *out = static_cast<double>(*b);
-    return true;
-  }
-  struct TimeUnit {
-    std::string_view suffix;
-    double ns;
-  };
-  for (const TimeUnit& u :
-       {TimeUnit{"_ns", 1}, TimeUnit{"_us", 1e3}, TimeUnit{"_ms", 1e6}, TimeUnit{"_s", 1e9}}) {
-    if (!ends_with(u.suffix)) continue;
-    Result<std::chrono::nanoseconds> d = ParseDuration(s);
-    if (!d) {
-      *why = d.error().message();
-      return false;
-    }
-    *out = static_cast<double>(d->count()) / u.ns;
-    return true;
-  }
-  *why = "expected a plain number, got " + Quote(s) +
-         " (units are accepted only for resources named *_bytes, *_ns, *_us, *_ms or *_s)";
-  return false;
-}
-
-// A map resource name -> amount (budgets, costs).
-void ReadResourceMap(ParseContext& ctx, const YAML::Node& n, const std::string& path,
-                     std::map<std::string, double>* out) {
-  MapReader m = MapReader::AnyKeys(ctx, n, path);
-  for (const MapReader::Entry& e : m.entries()) {
-    const std::string child = m.Child(e.key);
-    const bool good_name = !e.key.empty() && std::all_of(e.key.begin(), e.key.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
-    if (!good_name) {
-      ctx.Error(child,
-                "resource names may contain only letters, digits and '_', got " + Quote(e.key));
-      continue;
-    }
-    double amount = 0;
-    std::string why;
-    if (!ResourceAmount(e.key, e.value, &amount, &why)) {
-      ctx.Error(child, why);
-      continue;
-    }
-    (*out)[e.key] = amount;
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // Sections

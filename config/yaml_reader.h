@@ -18,6 +18,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -213,5 +214,17 @@ class MapReader {
 // "path[i]" for later cross-checks. Returns false if anything was reported.
 bool ReadStringList(ParseContext& ctx, const YAML::Node& n, const std::string& path,
                     std::vector<std::string>* out);
+
+// Amount of a resource (a budget or a cost). The resource name's suffix gives the unit:
+// *_bytes accepts byte sizes ("64MiB"), *_ns/_us/_ms/_s accept durations converted to
+// that unit ("1.5ms" for latency_us is 1500); plain non-negative numbers are always
+// accepted, and are all that other resource names accept.
+bool ResourceAmount(const std::string& resource, const YAML::Node& n, double* out,
+                    std::string* why);
+
+// Reads a map resource name -> amount (budgets, costs) into *out. Resource names are
+// letters, digits and '_'; amounts per ResourceAmount; each problem is reported.
+void ReadResourceMap(ParseContext& ctx, const YAML::Node& n, const std::string& path,
+                     std::map<std::string, double>* out);
 
 }  // namespace sieve::config_internal
