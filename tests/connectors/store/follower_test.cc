@@ -82,6 +82,10 @@ TEST(FollowerTest, SeesOnlyCompleteVersionsWhileAnotherProcessWrites) {
     uint64_t expected = page.versions.front().version;
     for (const FeatureSetVersion& version : page.versions) {
       ASSERT_EQ(version.version, expected--);
+      if (version.reason.starts_with("rollback to v")) {
+        ASSERT_EQ(version.state, FeatureSetState::kActive);
+        continue;  // a copy of its parent (crash_test checks the content)
+      }
       FeatureSetVersion content = version;
       content.window_offsets = testing::MakeVersion("ctr", version.version).window_offsets;
       ASSERT_TRUE(testing::MatchesMakeVersion(content, version.version)) << version.version;

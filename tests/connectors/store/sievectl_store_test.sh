@@ -12,14 +12,15 @@ expect_in() {  # expect_in TEXT PATTERN
   grep -q -- "$2" <<<"$1" || fail "expected '$2' in: $1"
 }
 
-# A store with 6 versions (v3 and v6 made active) and 6 window chunks.
+# 6 rounds of the writer: 7 versions (v3 and v6 made active, v5 a rollback to v3)
+# and 6 window chunks.
 "$writer" "$dir/db" 6 >/dev/null
 
 out=$("$sievectl" store inspect --db "$dir/db")
-expect_in "$out" "^ctr: latest v6, active 6, candidate -, window"
+expect_in "$out" "^ctr: latest v7, active 6, candidate -, window"
 
 out=$("$sievectl" store inspect --db "$dir/db" --pipeline ctr --limit 2)
-expect_in "$out" "  v5  candidate"
+expect_in "$out" "  v7  candidate"
 [[ $(grep -c "^  v" <<<"$out") == 2 ]] || fail "expected 2 versions in: $out"
 
 out=$("$sievectl" store inspect --db "$dir/db" --pipeline ctr --limit 1 --json)

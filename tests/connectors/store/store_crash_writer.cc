@@ -1,8 +1,10 @@
 // Test helper for crash_test.cc: opens the store given as argv[1] and, until it is
 // killed, alternately commits a version and appends a window chunk the way the
 // pipeline does (resuming the window from the stored offsets), now and then
-// trimming the window. After each acknowledged write it prints one line:
-//   "V <version>"          a version was committed (its content seed = its number)
+// rolling back to the previous version and trimming the window. After each acknowledged write it
+// prints one line:
+//   "V <version>"          a version was committed (its content seed = its number,
+//                          or, for a rollback, the content of its parent)
 //   "C <next_offset>"      a chunk was appended; rows now end at next_offset
 // With a second argument N it stops after N rounds (exit 0), to build a small
 // store for other tests. Exit code 2 on any store error.
@@ -58,6 +60,13 @@ int main(int argc, char** argv) {
     auto seq = s.AppendWindowChunk("ctr", chunk);
     if (!seq) return Fail(seq.error());
     Ack("C " + std::to_string(next_row + rows));
+
+    if (i % 4 == 3) {
+      // A rollback: a new version copying the previous one, made active, in one batch.
+      auto rolled = s.Rollback("ctr", committed->version - 1, "crash test");
+      if (!rolled) return Fail(rolled.error());
+      Ack("V " + std::to_string(rolled->version));
+    }
 
     if (i % 5 == 4) {
       auto trimmed = s.TrimWindow("ctr", 100);
