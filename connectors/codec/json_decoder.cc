@@ -81,10 +81,13 @@ class JsonDecoder final : public RecordDecoder {
   const FieldSlot* Lookup(std::string_view key, size_t position) {
     if (position < order_.size() && order_[position].first == key) return order_[position].second;
     const FieldSlot* slot = index_.Find(key);
+    const bool plain = key.find_first_of("\"\\") == std::string_view::npos;
     if (position < order_.size()) {
       order_[position] = {std::string(key), slot};
+      order_plain_[position] = plain;
     } else if (position == order_.size() && position < kMaxRememberedOrder) {
       order_.emplace_back(std::string(key), slot);
+      order_plain_.push_back(plain);
     }
     return slot;
   }
@@ -100,6 +103,7 @@ class JsonDecoder final : public RecordDecoder {
     numeric_.resize(known_features);
     seen_.resize(index_.size());
     order_.clear();  // may point at removed slots
+    order_plain_.clear();
   }
 
   const FieldSlot* Discover(std::string_view key, size_t position) {
@@ -162,14 +166,33 @@ class JsonDecoder final : public RecordDecoder {
     for (auto field_result : object) {
       od::field field;
       if ((error = std::move(field_result).get(field))) return FailJson(error, reason, "");
+      // Fast path: the field at this position has the same (escape-free) name as
+      // in the previous record; compare the raw key without unescaping it.
+      const FieldSlot* slot = nullptr;
       std::string_view key;
-      if ((error = field.unescaped_key().get(key))) return FailJson(error, reason, "in a field name");
+      if (position < order_.size() && order_[position].second != nullptr &&
+          order_plain_[position] && field.key().unsafe_is_equal(order_[position].first)) {
+        slot = order_[position].second;
+        key = order_[position].first;
+        if (slot->kind == FieldKind::kNumeric && seen_[slot->id] != generation_) {
+          // Hot path: a known numeric feature holding a number.
+          double d;
+          if (!field.value().get_double().get(d)) {
+            seen_[slot->id] = generation_;
+            numeric_[slot->index] = static_cast<float>(d);
+            ++position;
+            continue;
+          }
+        }
+      } else {
+        if ((error = field.unescaped_key().get(key))) return FailJson(error, reason, "in a field name");
+        slot = Lookup(key, position);
+      }
       od::value value = field.value();
       od::json_type type;
       if ((error = value.type().get(type))) {
         return FailJson(error, reason, "at field '" + std::string(key) + "'");
       }
-      const FieldSlot* slot = Lookup(key, position);
       if (slot == nullptr && type == od::json_type::number) slot = Discover(key, position);
       ++position;
       if (slot == nullptr) {
@@ -269,6 +292,9 @@ class JsonDecoder final : public RecordDecoder {
   uint32_t generation_ = 0;
   // Field name and slot at each position of the previous records.
   std::vector<std::pair<std::string, const FieldSlot*>> order_;
+  // order_plain_[i]: order_[i]'s name has no quote or backslash, so it can be
+  // compared with a raw (still escaped) key.
+  std::vector<bool> order_plain_;
 };
 
 }  // namespace

@@ -110,25 +110,32 @@ Result<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::Create(
   return std::unique_ptr<DeadLetterWriter>(new DeadLetterWriter(std::move(impl)));
 }
 
-void DeadLetterWriter::Write(RdKafka::Message& original, std::string_view error,
+void DeadLetterWriter::Write(const rd_kafka_message_t& original, std::string_view error,
                              DecodeErrorReason reason) {
   auto pending = std::make_unique<PendingMessage>();
-  if (original.key_pointer() != nullptr) {
+  if (original.key != nullptr) {
     pending->has_key = true;
-    pending->key.assign(static_cast<const char*>(original.key_pointer()), original.key_len());
+    pending->key.assign(static_cast<const char*>(original.key), original.key_len);
   }
-  pending->value.assign(static_cast<const char*>(original.payload()), original.len());
-  if (RdKafka::Headers* headers = original.headers(); headers != nullptr) {
-    for (const auto& header : headers->get_all()) {
+  if (original.payload != nullptr) {
+    pending->value.assign(static_cast<const char*>(original.payload), original.len);
+  }
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&original, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                       RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
       pending->headers.emplace_back(
-          header.key(), std::string(static_cast<const char*>(header.value()), header.value_size()));
+          name, value == nullptr ? std::string() : std::string(static_cast<const char*>(value), size));
     }
   }
-  const rd_kafka_message_t* raw = original.c_ptr();
-  pending->headers.emplace_back(kDeadLetterSourceTopicHeader, rd_kafka_topic_name(raw->rkt));
+  pending->headers.emplace_back(kDeadLetterSourceTopicHeader, rd_kafka_topic_name(original.rkt));
   pending->headers.emplace_back(kDeadLetterSourcePartitionHeader,
-                                std::to_string(original.partition()));
-  pending->headers.emplace_back(kDeadLetterSourceOffsetHeader, std::to_string(original.offset()));
+                                std::to_string(original.partition));
+  pending->headers.emplace_back(kDeadLetterSourceOffsetHeader, std::to_string(original.offset));
   pending->headers.emplace_back(kDeadLetterErrorHeader, std::string(error));
   pending->headers.emplace_back(kDeadLetterReasonHeader, std::string(DecodeErrorReasonName(reason)));
   impl_->Produce(std::move(pending));

@@ -18,9 +18,7 @@
 #include "connectors/codec/record_decoder.h"
 #include "core/status.h"
 
-namespace RdKafka {
-class Message;
-}  // namespace RdKafka
+struct rd_kafka_message_s;
 
 namespace sieve {
 
@@ -42,7 +40,7 @@ class DeadLetterWriter {
   DeadLetterWriter& operator=(const DeadLetterWriter&) = delete;
 
   // Queues `original` for the dead-letter topic. Copies what it needs.
-  void Write(RdKafka::Message& original, std::string_view error, DecodeErrorReason reason);
+  void Write(const rd_kafka_message_s& original, std::string_view error, DecodeErrorReason reason);
 
   // Waits up to `timeout` until every queued message is delivered, re-sending
   // failed ones. Unavailable (with the last delivery error) when some are not.

@@ -18,18 +18,13 @@
 
 #include "connectors/codec/record_batch.h"
 #include "connectors/codec/record_decoder.h"
+#include "core/feature_set.h"
 #include "core/status.h"
 
 namespace sieve {
 
-// Next offset to read for one partition: every record before it has been handled.
-struct PartitionOffset {
-  std::string topic;
-  int32_t partition = -1;
-  int64_t next_offset = -1;
-
-  bool operator==(const PartitionOffset&) const = default;
-};
+// PartitionOffset (next offset to read for one partition: every record before it
+// has been handled) is core's type from core/feature_set.h, shared with the store.
 
 // The per-partition positions reached by one or more polls.
 struct SourcePosition {
