@@ -52,11 +52,13 @@ TEST(FormatConfigTest, StringsThatLookLikeOtherYamlStayStrings) {
   p.format = PipelineConfig::Format::kCsv;
   p.csv.header = {"null", "off", "a,b"};
   p.csv.delimiter = ';';
-  p.features = {FeatureConfig{.name = "off", .costs = {{"latency_us", 0.1}, {"memory_bytes", 3e9}}},
-                FeatureConfig{.name = "a,b",
-                              .kind = FeatureConfig::Kind::kCategorical,
-                              .buckets = 7,
-                              .embedding_dim = 3}};
+  p.features.resize(2);
+  p.features[0].name = "off";
+  p.features[0].costs = {{"latency_us", 0.1}, {"memory_bytes", 3e9}};
+  p.features[1].name = "a,b";
+  p.features[1].kind = FeatureConfig::Kind::kCategorical;
+  p.features[1].buckets = 7;
+  p.features[1].embedding_dim = 3;
   p.selector.k = 1;
   p.selector.seed = 18446744073709551615ULL;
   p.selector.learning_rate = 0.1 + 0.2;  // not exactly representable in short decimal

@@ -104,8 +104,10 @@ TEST(ExamplesTest, ReferenceSpellsOutExactlyTheDefaults) {
   p.name = "example";
   p.topic = "example-records";
   p.label.field = "label";
-  p.features.push_back(FeatureConfig{.name = "price"});
-  p.features.push_back(FeatureConfig{.name = "country", .kind = FeatureConfig::Kind::kCategorical});
+  p.features.resize(2);
+  p.features[0].name = "price";
+  p.features[1].name = "country";
+  p.features[1].kind = FeatureConfig::Kind::kCategorical;
   p.constraints.max_features = 10;
   expected.pipelines.push_back(p);
 
