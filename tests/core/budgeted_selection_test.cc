@@ -219,29 +219,38 @@ TEST(BudgetedSelectionTest, CheapProxiesBeatCostBlindTruncation) {
   StructuredDataset train = all.Rows(tr), validation = all.Rows(va);
   StandardizeNumericUnits(train, validation);
 
-  BudgetedSelectionOptions o;
-  o.k = strong;
-  o.hidden = {16};
-  o.steps_per_round = 150;
-  o.seed = 2;
-  o.budgets["latency_us"] = 10;
-  ASSERT_OK_AND_ASSIGN(BudgetedSelection aware, SelectUnderBudgets(train, o));
+  // Over three seeds: never worse, clearly better in total (with one seed the strong
+  // feature's attention outweighs its cost and both methods keep just it).
+  double aware_total = 0, blind_total = 0;
+  for (uint64_t seed : {1, 2, 3}) {
+    BudgetedSelectionOptions o;
+    o.k = strong;
+    o.hidden = {16};
+    o.steps_per_round = 150;
+    o.seed = seed;
+    o.budgets["latency_us"] = 10;
+    ASSERT_OK_AND_ASSIGN(BudgetedSelection aware, SelectUnderBudgets(train, o));
 
-  BudgetedSelectionOptions blind = o;
-  blind.budgets.clear();
-  blind.cost_exponent = 0;
-  ASSERT_OK_AND_ASSIGN(BudgetedSelection cost_blind, SelectUnderBudgets(train, blind));
-  const std::vector<int> truncated =
-      TruncateToBudget(UnitIndices(cost_blind), UnitCostsFor(train.units, o.budgets), 0, o.budgets, {});
+    BudgetedSelectionOptions blind = o;
+    blind.budgets.clear();
+    blind.cost_exponent = 0;
+    ASSERT_OK_AND_ASSIGN(BudgetedSelection cost_blind, SelectUnderBudgets(train, blind));
+    const std::vector<int> truncated =
+        TruncateToBudget(UnitIndices(cost_blind), UnitCostsFor(train.units, o.budgets), 0, o.budgets, {});
 
-  EXPECT_LE(Cost(train, UnitIndices(aware), "latency_us"), 10);
-  EXPECT_LE(Cost(train, truncated, "latency_us"), 10);
-  StructuredTrainOptions fit{.hidden = {16}, .steps = 800, .seed = 3};
-  const Metrics m_aware = FitAndScore(train.Units(UnitIndices(aware)), validation.Units(UnitIndices(aware)), {}, fit);
-  const Metrics m_blind = FitAndScore(train.Units(truncated), validation.Units(truncated), {}, fit);
-  EXPECT_LT(m_aware.loss, m_blind.loss - 0.05)
-      << "aware " << ::testing::PrintToString(UnitIndices(aware)) << " blind+truncate "
-      << ::testing::PrintToString(truncated);
+    EXPECT_LE(Cost(train, UnitIndices(aware), "latency_us"), 10);
+    EXPECT_LE(Cost(train, truncated, "latency_us"), 10);
+    StructuredTrainOptions fit{.hidden = {16}, .steps = 800, .seed = 3};
+    const Metrics m_aware =
+        FitAndScore(train.Units(UnitIndices(aware)), validation.Units(UnitIndices(aware)), {}, fit);
+    const Metrics m_blind = FitAndScore(train.Units(truncated), validation.Units(truncated), {}, fit);
+    EXPECT_LE(m_aware.loss, m_blind.loss + 1e-6)
+        << "seed " << seed << ": aware " << ::testing::PrintToString(UnitIndices(aware))
+        << " blind+truncate " << ::testing::PrintToString(truncated);
+    aware_total += m_aware.loss;
+    blind_total += m_blind.loss;
+  }
+  EXPECT_LT(aware_total, blind_total - 0.3);
 }
 
 }  // namespace
