@@ -35,6 +35,9 @@ struct SourcePosition {
   // Takes, for each partition, the higher position of *this and `other`.
   void Merge(const SourcePosition& other);
   bool empty() const { return partitions.empty(); }
+
+ private:
+  size_t last_ = 0;  // index of the partition advanced last
 };
 
 struct PollResult {

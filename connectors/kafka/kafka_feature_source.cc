@@ -120,6 +120,7 @@ Result<PollResult> KafkaFeatureSource::Impl::Poll(RecordBatch& batch, size_t max
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   constexpr size_t kBatch = 1024;
   messages_.resize(kBatch);
+  Status status;
   while (result.records_appended < max_records) {
     // Wait (up to the deadline) for the first message only; then take whatever is
     // already queued.
@@ -134,7 +135,8 @@ Result<PollResult> KafkaFeatureSource::Impl::Poll(RecordBatch& batch, size_t max
     }
     const ssize_t n = rd_kafka_consume_batch_queue(queue_, wait_ms, messages_.data(), want);
     if (n < 0) {
-      return Err(KafkaStatus(static_cast<RdKafka::ErrorCode>(rd_kafka_last_error()), "consume"));
+      status = KafkaStatus(static_cast<RdKafka::ErrorCode>(rd_kafka_last_error()), "consume");
+      break;
     }
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* message = messages_[i];
@@ -150,17 +152,22 @@ Result<PollResult> KafkaFeatureSource::Impl::Poll(RecordBatch& batch, size_t max
     if (fatal_) {
       std::string reason;
       const RdKafka::ErrorCode fatal_code = consumer_->fatal_error(reason);
-      return Err(KafkaStatus(fatal_code, "kafka consumer fatal error", reason));
+      status = KafkaStatus(fatal_code, "kafka consumer fatal error", reason);
+      break;
     }
-    if (n == 0) break;                                      // timed out, or nothing queued
+    if (n == 0) break;  // timed out, or nothing queued
     if (!waiting && n < static_cast<ssize_t>(want)) break;  // the queue is drained
   }
+  // Counters are updated once per poll rather than per record.
+  records_consumed_.fetch_add(result.records_appended + result.records_dead_lettered,
+                              std::memory_order_relaxed);
+  records_decoded_.fetch_add(result.records_appended, std::memory_order_relaxed);
+  if (!status.ok()) return Err(std::move(status));
   return result;
 }
 
 void KafkaFeatureSource::Impl::Handle(const rd_kafka_message_t& message, RecordBatch& batch,
                                       PollResult& result) {
-  records_consumed_.fetch_add(1, std::memory_order_relaxed);
   if (has_error_.load(std::memory_order_relaxed)) ClearError();
   const rd_kafka_message_t* raw = &message;
   const char* topic = rd_kafka_topic_name(raw->rkt);
@@ -171,7 +178,6 @@ void KafkaFeatureSource::Impl::Handle(const rd_kafka_message_t& message, RecordB
   Status status = decoder_->Decode(bytes, source, batch, &reason);
   if (status.ok()) {
     ++result.records_appended;
-    records_decoded_.fetch_add(1, std::memory_order_relaxed);
   } else {
     ++result.records_dead_lettered;
     records_dead_lettered_.fetch_add(1, std::memory_order_relaxed);
