@@ -7,6 +7,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-bench}
 shift $(( $# > 0 ? 1 : 0 ))
-cmake -S "$root" -B "$build" -G Ninja -DSIEVE_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DSIEVE_BUILD_BENCH=ON >/dev/null
 ninja -C "$build" sieve_ingest_bench >/dev/null
 "$build/bench/ingest/sieve_ingest_bench" "$@"

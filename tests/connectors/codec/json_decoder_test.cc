@@ -199,6 +199,28 @@ TEST(JsonDecoderTest, FieldOrderChangesAreHandled) {
   EXPECT_FLOAT_EQ(batch.numeric(1, 1), 3.0f);
 }
 
+TEST(JsonDecoderTest, SameFieldOrderWithOtherValueTypesIsDecodedByType) {
+  // Exercises the fast path that expects a number where the previous record had one.
+  auto decoder = MakeDecoder();
+  RecordBatch batch;
+  ASSERT_OK(decoder->Decode(R"({"a": 1, "b": 2, "c": 3, "y": 1})", {}, batch, nullptr));
+  ASSERT_OK(decoder->Decode(R"({"a": true, "b": null, "c": 4, "y": 0})", {}, batch, nullptr));
+  EXPECT_FLOAT_EQ(batch.numeric(1, 0), 1.0f);
+  EXPECT_TRUE(std::isnan(batch.numeric(1, 1)));
+  EXPECT_FLOAT_EQ(batch.numeric(1, 2), 4.0f);
+  DecodeErrorReason reason;
+  EXPECT_STATUS(decoder->Decode(R"({"a": 5, "b": "x", "c": 6, "y": 1})", {}, batch, &reason),
+                StatusCode::kDataLoss, HasSubstr("field 'b'"));
+  EXPECT_EQ(reason, DecodeErrorReason::kWrongType);
+  EXPECT_STATUS(decoder->Decode(R"({"a": 5, "a": 6, "c": 6, "y": 1})", {}, batch, &reason),
+                StatusCode::kDataLoss, HasSubstr("field 'a' appears more than once"));
+  EXPECT_STATUS(decoder->Decode(R"({"a": 5, "b": 1.2.3, "c": 6, "y": 1})", {}, batch, &reason),
+                StatusCode::kDataLoss, HasSubstr("invalid JSON"));
+  ASSERT_OK(decoder->Decode(R"({"a": 7, "b": 8, "c": 9, "y": 1})", {}, batch, nullptr));
+  ASSERT_EQ(batch.rows(), 3u);
+  EXPECT_FLOAT_EQ(batch.numeric(2, 1), 8.0f);
+}
+
 TEST(JsonDecoderTest, OptionalLabelBecomesNaN) {
   JsonDecoderOptions options = Options();
   options.schema.label_required = false;
