@@ -46,6 +46,19 @@ using config_internal::UInt64Value;
 // ---------------------------------------------------------------------------------------
 // Sections
 
+// Keys that are easy to put in the wrong section, and where they belong: a hint for
+// MapReader's unknown-key errors.
+MapReader::UnknownKeyHint BelongsIn(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> moves) {
+  std::vector<std::pair<std::string_view, std::string_view>> table(moves);
+  return [table](std::string_view key) -> std::string {
+    for (const auto& [name, where] : table) {
+      if (name == key) return " (it belongs in " + std::string(where) + ")";
+    }
+    return "";
+  };
+}
+
 bool ValidListenAddress(const std::string& s, std::string* why) {
   const size_t colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -68,7 +81,11 @@ bool ValidListenAddress(const std::string& s, std::string* why) {
 void ParseDaemon(ParseContext& ctx, const YAML::Node& node, DaemonConfig* d) {
   MapReader m(
       ctx, node, "daemon",
-      {"data_dir", "http", "admin_token_file", "log", "training_threads", "shutdown_timeout"});
+      {"data_dir", "http", "admin_token_file", "log", "training_threads", "shutdown_timeout"},
+      BelongsIn({{"listen", "daemon.http"},
+                 {"max_body_bytes", "daemon.http"},
+                 {"level", "daemon.log"},
+                 {"format", "daemon.log"}}));
   m.Read("data_dir", &d->data_dir, StringValue());
   if (const YAML::Node* http = m.Get("http")) {
     MapReader h(ctx, *http, m.Child("http"), {"listen", "max_body_bytes"});
@@ -100,7 +117,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kReserved
 
 void ParseKafka(ParseContext& ctx, const YAML::Node& node, KafkaConfig* k) {
   MapReader m(ctx, node, "kafka",
-              {"bootstrap_servers", "group_id", "dead_letter_topic", "properties"});
+              {"bootstrap_servers", "group_id", "dead_letter_topic", "properties"},
+              [](std::string_view key) -> std::string {
+                return key.find('.') == std::string_view::npos
+                           ? ""
+                           : " (librdkafka settings belong in kafka.properties)";
+              });
   m.Require("bootstrap_servers", &k->bootstrap_servers,
             [](const YAML::Node& n, std::string* out, std::string* why) {
               if (!StringValue()(n, out, why)) return false;
@@ -172,7 +194,11 @@ void ParseSelector(ParseContext& ctx, const YAML::Node& node, const std::string&
                    SelectorConfig* s) {
   MapReader m(ctx, node, path,
               {"algorithm", "k", "hidden_units", "steps_per_round", "warmup_fraction",
-               "learning_rate", "batch_size", "seed", "features_per_round", "cost_exponent"});
+               "learning_rate", "batch_size", "seed", "features_per_round", "cost_exponent"},
+              BelongsIn({{"max_features", "constraints"},
+                         {"budgets", "constraints"},
+                         {"must_include", "constraints"},
+                         {"exclude", "constraints"}}));
   m.Read("algorithm", &s->algorithm, EnumValue(config_internal::kAlgorithms));
   m.Read("k", &s->k, IntValue(0));
   if (const YAML::Node* hidden = m.Get("hidden_units")) {
@@ -212,7 +238,8 @@ void ParseSelector(ParseContext& ctx, const YAML::Node& node, const std::string&
 
 void ParseConstraints(ParseContext& ctx, const YAML::Node& node, const std::string& path,
                       ConstraintsConfig* c) {
-  MapReader m(ctx, node, path, {"max_features", "budgets", "must_include", "exclude"});
+  MapReader m(ctx, node, path, {"max_features", "budgets", "must_include", "exclude"},
+              BelongsIn({{"k", "selector"}, {"costs", "each feature"}}));
   m.Read("max_features", &c->max_features, IntValue(0));
   if (const YAML::Node* b = m.Get("budgets")) {
     ReadResourceMap(ctx, *b, m.Child("budgets"), &c->budgets);
@@ -380,7 +407,29 @@ void ParsePipeline(ParseContext& ctx, const YAML::Node& node, const std::string&
                    PipelineConfig* p) {
   MapReader m(ctx, node, path,
               {"name", "topic", "format", "csv", "label", "features", "discovery", "selector",
-               "constraints", "window", "schedule", "promotion", "publish"});
+               "constraints", "window", "schedule", "promotion", "publish"},
+              BelongsIn({{"algorithm", "selector"},
+                         {"k", "selector"},
+                         {"seed", "selector"},
+                         {"hidden_units", "selector"},
+                         {"learning_rate", "selector"},
+                         {"batch_size", "selector"},
+                         {"max_features", "constraints"},
+                         {"budgets", "constraints"},
+                         {"must_include", "constraints"},
+                         {"exclude", "constraints"},
+                         {"every", "schedule"},
+                         {"every_records", "schedule"},
+                         {"min_records", "schedule"},
+                         {"drift", "schedule"},
+                         {"window_size", "window (as size)"},
+                         {"validation_fraction", "window"},
+                         {"max_regression", "promotion"},
+                         {"auto_promote", "promotion"},
+                         {"publish_topic", "publish (as topic)"},
+                         {"header", "csv"},
+                         {"delimiter", "csv"},
+                         {"task", "label"}}));
   if (!m.is_map()) return;
   if (node.IsNull()) {
     ctx.Error(path, "empty pipeline: name, topic, label and features are required");
@@ -557,7 +606,13 @@ void ParseRoot(ParseContext& ctx, const YAML::Node& root, Config* config) {
     ctx.Error("", "the config is empty (expected the keys daemon, kafka and pipelines)");
     return;
   }
-  MapReader m(ctx, root, "", {"daemon", "kafka", "pipelines"});
+  MapReader m(ctx, root, "", {"daemon", "kafka", "pipelines"},
+              BelongsIn({{"bootstrap_servers", "kafka"},
+                         {"group_id", "kafka"},
+                         {"data_dir", "daemon"},
+                         {"http", "daemon"},
+                         {"log", "daemon"},
+                         {"pipeline", "pipelines (a list)"}}));
   if (!m.is_map()) return;
   if (const YAML::Node* n = m.Get("daemon")) ParseDaemon(ctx, *n, &config->daemon);
   if (const YAML::Node* n = m.Get("kafka")) {

@@ -312,7 +312,8 @@ const YAML::Node* MapReader::Get(std::string_view key) const {
 }
 
 MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string path,
-                     std::vector<std::string_view> allowed, bool any_key)
+                     std::vector<std::string_view> allowed, bool any_key,
+                     UnknownKeyHint unknown_key_hint)
     : ctx_(ctx), path_(std::move(path)) {
   ctx_.Remember(path_, node.Mark());
   if (node.IsNull() || !node.IsDefined()) {
@@ -342,7 +343,8 @@ MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string path
       continue;
     }
     if (!any_key && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string hint = DidYouMean(key, allowed);
+      std::string hint = unknown_key_hint ? unknown_key_hint(key) : "";
+      if (hint.empty()) hint = DidYouMean(key, allowed);
       if (key == "<<") {
         hint = " (YAML merge keys are not supported; repeat the settings instead)";
       } else if (hint.empty()) {

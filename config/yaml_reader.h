@@ -151,13 +151,18 @@ bool ParseInt(const std::string& s, int64_t* value);
 // and keys outside `allowed` (unless any key is allowed). `ctx` must outlive it.
 class MapReader {
  public:
+  // Explains an unknown key, e.g. " (it belongs in constraints)", or returns "" to
+  // fall back to a spelling suggestion or the list of allowed keys.
+  using UnknownKeyHint = std::function<std::string(std::string_view key)>;
+
   MapReader(ParseContext& ctx, const YAML::Node& node, std::string path,
-            std::initializer_list<std::string_view> allowed)
-      : MapReader(ctx, node, std::move(path), std::vector<std::string_view>(allowed), false) {}
+            std::initializer_list<std::string_view> allowed, UnknownKeyHint hint = nullptr)
+      : MapReader(ctx, node, std::move(path), std::vector<std::string_view>(allowed), false,
+                  std::move(hint)) {}
 
   // A map with free-form keys (budgets, costs, librdkafka properties).
   static MapReader AnyKeys(ParseContext& ctx, const YAML::Node& node, std::string path) {
-    return MapReader(ctx, node, std::move(path), {}, true);
+    return MapReader(ctx, node, std::move(path), {}, true, nullptr);
   }
 
   bool is_map() const { return is_map_; }
@@ -202,7 +207,7 @@ class MapReader {
 
  private:
   MapReader(ParseContext& ctx, const YAML::Node& node, std::string path,
-            std::vector<std::string_view> allowed, bool any_key);
+            std::vector<std::string_view> allowed, bool any_key, UnknownKeyHint hint);
 
   ParseContext& ctx_;
   std::string path_;

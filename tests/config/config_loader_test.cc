@@ -205,6 +205,32 @@ TEST(ParseConfigTest, UnknownKeyNamesPathAndLineColumn) {
                           "publish)"));
 }
 
+TEST(ParseConfigTest, KeysInTheWrongSectionSayWhereTheyBelong) {
+  std::string yaml = R"(data_dir: /x
+kafka:
+  bootstrap_servers: embedded
+  security.protocol: SSL
+daemon: {listen: "127.0.0.1:1"}
+pipelines:
+  - name: p
+    topic: t
+    label: {field: y}
+    features: [a]
+    selector: {k: 1, max_features: 3}
+    every: 30s
+)";
+  EXPECT_THAT(Errors(yaml),
+              ElementsAre("test.yaml:1:1: data_dir: unknown key 'data_dir' (it belongs in daemon)",
+                          "test.yaml:4:3: kafka.security.protocol: unknown key "
+                          "'security.protocol' (librdkafka settings belong in kafka.properties)",
+                          "test.yaml:5:10: daemon.listen: unknown key 'listen' (it belongs in "
+                          "daemon.http)",
+                          "test.yaml:11:22: pipelines[0].selector.max_features: unknown key "
+                          "'max_features' (it belongs in constraints)",
+                          "test.yaml:12:5: pipelines[0].every: unknown key 'every' (it belongs in "
+                          "schedule)"));
+}
+
 TEST(ParseConfigTest, MisspeltEnumValuesGetASuggestion) {
   std::string yaml =
       std::string(kMinimal) + "    selector: {k: 1, algorithm: sequential_atention}\n";
