@@ -908,8 +908,9 @@ Result<WindowSnapshot> RocksFeatureSetStore::LoadWindow(std::string_view pipelin
     const size_t n = c.num_rows - from;
     const size_t nf = snap.float_columns.size();
     const size_t nb = snap.bucket_columns.size();
-    std::memcpy(snap.floats.data() + row * nf, c.floats + from * nf * 4, n * nf * 4);
-    std::memcpy(snap.buckets.data() + row * nb, c.buckets + from * nb * 4, n * nb * 4);
+    // (No memcpy into the null data() of an empty column set.)
+    if (nf > 0) std::memcpy(snap.floats.data() + row * nf, c.floats + from * nf * 4, n * nf * 4);
+    if (nb > 0) std::memcpy(snap.buckets.data() + row * nb, c.buckets + from * nb * 4, n * nb * 4);
     std::memcpy(snap.labels.data() + row, c.labels + from * 4, n * 4);
     row += n;
   }

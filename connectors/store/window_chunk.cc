@@ -190,9 +190,10 @@ Result<WindowChunk> DecodeWindowChunk(std::string_view bytes) {
   c.floats.resize(size_t{c.num_rows} * c.float_columns.size());
   c.buckets.resize(size_t{c.num_rows} * c.bucket_columns.size());
   c.labels.resize(c.num_rows);
-  std::memcpy(c.floats.data(), v.floats, c.floats.size() * 4);
-  std::memcpy(c.buckets.data(), v.buckets, c.buckets.size() * 4);
-  std::memcpy(c.labels.data(), v.labels, c.labels.size() * 4);
+  // memcpy must not see the null data() of an empty vector, even for 0 bytes.
+  if (!c.floats.empty()) std::memcpy(c.floats.data(), v.floats, c.floats.size() * 4);
+  if (!c.buckets.empty()) std::memcpy(c.buckets.data(), v.buckets, c.buckets.size() * 4);
+  if (!c.labels.empty()) std::memcpy(c.labels.data(), v.labels, c.labels.size() * 4);
   return c;
 }
 

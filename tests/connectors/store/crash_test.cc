@@ -51,8 +51,8 @@ Acked RunAndKill(const std::string& db, int acks, int spins, Acked acked) {
     if (std::sscanf(line, "C %lld", &end) == 1) acked.window_end = end;
     ++seen;
   }
-  volatile int sink = 0;
-  for (int i = 0; i < spins; ++i) sink = sink + i;
+  volatile unsigned sink = 0;
+  for (int i = 0; i < spins; ++i) sink = sink + static_cast<unsigned>(i);
   kill(pid, SIGKILL);
   // Acks written before the kill landed are still in the pipe: they count too.
   while (std::fgets(line, sizeof(line), in) != nullptr) {
