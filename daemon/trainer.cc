@@ -10,6 +10,7 @@
 #include "core/feature_schema.h"
 #include "core/structured_data.h"
 #include "core/structured_model.h"
+#include "daemon/baseline_selection.h"
 
 namespace sieve {
 namespace {
@@ -92,6 +93,58 @@ std::vector<int> IndicesOf(const std::vector<std::string>& names, const Structur
   return out;
 }
 
+// A baseline selector on the numeric units, then the cost-blind repair that drops
+// units until every budget and max_features hold.
+Result<BudgetedSelection> SelectWithBaseline(const StructuredDataset& train,
+                                             const BudgetedSelectionOptions& options,
+                                             const std::string& algorithm) {
+  BaselineInput input;
+  for (const auto& unit : train.units) {
+    if (unit.kind != FeatureKind::kNumeric) {
+      return std::unexpected(Status::FailedPrecondition(
+          "selector " + algorithm + " works on numeric features only; categorical feature '" +
+          unit.name + "' needs sequential_attention"));
+    }
+  }
+  std::vector<int> candidates;  // units the baseline sees (exclude removed)
+  for (size_t u = 0; u < train.units.size(); ++u) {
+    if (std::find(options.exclude.begin(), options.exclude.end(), static_cast<int>(u)) ==
+        options.exclude.end()) {
+      candidates.push_back(static_cast<int>(u));
+      input.columns.push_back(train.numeric[u]);
+    }
+  }
+  for (int m : options.must_include) {
+    input.must_include.push_back(static_cast<int>(
+        std::find(candidates.begin(), candidates.end(), m) - candidates.begin()));
+  }
+  input.labels = train.labels;
+  input.classification = train.task == Task::kClassification;
+  input.num_classes = train.num_classes;
+  input.algorithm = algorithm;
+  const int limit = options.k > 0 ? options.k : static_cast<int>(candidates.size());
+  input.k = std::min<int>(limit, static_cast<int>(candidates.size()));
+  input.seed = options.seed;
+  input.threads = options.threads;
+  SIEVE_ASSIGN_OR_RETURN(BaselineRun run, RunBaselineSelector(input));
+  std::vector<int> order;
+  for (int i : run.order) order.push_back(candidates[i]);
+  const std::vector<UnitCost> costs = UnitCostsFor(train.units, options.budgets);
+  const std::vector<int> kept =
+      TruncateToBudget(order, costs, options.max_features, options.budgets, options.must_include);
+  BudgetTracker tracker(costs, options.max_features, options.budgets, train.names());
+  BudgetedSelection selection;
+  selection.training_steps = run.training_steps;
+  selection.stop_reason = kept.size() < order.size() ? "truncated to the budgets" : "k reached";
+  for (int u : kept) {
+    const size_t at = std::find(order.begin(), order.end(), u) - order.begin();
+    selection.units.push_back({.index = u, .attention = run.weights[at], .value_for_cost = 0});
+    if (tracker.Fits(u)) tracker.Add(u);
+  }
+  selection.budget_use = tracker.Use();
+  return selection;
+}
+
 }  // namespace
 
 Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clock) {
@@ -136,7 +189,14 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
   }
   SIEVE_RETURN_IF_ERROR(ValidateBudgetedSelectionOptions(options, train.units.size()));
   if (cancelled()) return std::unexpected(Status::Cancelled("training abandoned"));
-  SIEVE_ASSIGN_OR_RETURN(BudgetedSelection selection, SelectUnderBudgets(train, options));
+  const bool sequential_attention =
+      sel.algorithm == SelectorConfig::Algorithm::kSequentialAttention;
+  BudgetedSelection selection;
+  if (sequential_attention) {
+    SIEVE_ASSIGN_OR_RETURN(selection, SelectUnderBudgets(train, options));
+  } else {
+    SIEVE_ASSIGN_OR_RETURN(selection, SelectWithBaseline(train, options, std::string(ConfigName(sel.algorithm))));
+  }
   if (selection.units.empty()) {
     return std::unexpected(Status::FailedPrecondition("nothing selected: " + selection.stop_reason));
   }
@@ -174,7 +234,7 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
 
   FeatureSetVersion& v = result.candidate;
   v.pipeline = config.name;
-  v.algorithm = "sequential_attention";
+  v.algorithm = std::string(ConfigName(sel.algorithm));
   v.seed = sel.seed;
   v.config_hash = PipelineConfigHash(config);
   v.hyperparameters = {

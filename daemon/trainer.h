@@ -2,7 +2,9 @@
 // (DESIGN §2 "Trainer"): label task, tail split by arrival time (the newest
 // validation_fraction rows are held out, never a random split), standardisation on
 // the training rows, budget-aware Sequential Attention over the pipeline's numeric
-// and categorical units, a fresh model fitted on the selected units and scored on the
+// and categorical units (or, when the config names one, a baseline selector over the
+// numeric units, cut down to the budgets), a fresh model fitted on the selected units
+// and scored on the
 // validation rows, and the active version re-scored on the very same split so that
 // the promotion policy compares like with like.
 //

@@ -134,3 +134,37 @@ TEST(TrainerTest, MissingFeatureAndCancellation) {
 
 }  // namespace
 }  // namespace sieve
+
+namespace sieve {
+namespace {
+
+TEST(TrainerTest, BaselineAlgorithmOnNumericFeatures) {
+  testing::FakeClock clock;
+  PipelineConfig p = Pipeline();
+  p.features.pop_back();  // numeric only
+  p.selector.algorithm = SelectorConfig::Algorithm::kFTest;
+  p.selector.k = 2;
+  ASSERT_OK_AND_ASSIGN(TrainResult result,
+                       TrainCandidate({.window = PlantedWindow(3000, 6), .pipeline = p}, clock));
+  EXPECT_EQ(result.candidate.algorithm, "f_test");
+  EXPECT_THAT(Names(result.candidate), UnorderedElementsAre("x0", "x1"));
+
+  p.constraints.budgets = {{"latency_us", 10}};  // room for one
+  ASSERT_OK_AND_ASSIGN(result, TrainCandidate({.window = PlantedWindow(3000, 6), .pipeline = p}, clock));
+  EXPECT_EQ(result.candidate.features.size(), 1u);
+  EXPECT_LE(result.candidate.budgets.at("latency_us").used, 10);
+
+  auto categorical = TrainCandidate(
+      {.window = PlantedWindow(500, 6),
+       .pipeline = [] {
+         PipelineConfig q = Pipeline();
+         q.selector.algorithm = SelectorConfig::Algorithm::kOmp;
+         return q;
+       }()},
+      clock);
+  ASSERT_FALSE(categorical.has_value());
+  EXPECT_THAT(categorical.error().message(), ::testing::HasSubstr("numeric features only"));
+}
+
+}  // namespace
+}  // namespace sieve
