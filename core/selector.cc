@@ -81,6 +81,7 @@ Status ValidateSelectorOptions(const SelectorOptions& o, size_t num_features) {
   if (!(o.attention_learning_rate > 0)) {
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
+  if (o.prescreen < -1) return Status::InvalidArgument("prescreen must be -1 (auto), 0 (off) or a count");
   if (!(o.l2 >= 0)) return Status::InvalidArgument("l2 must be >= 0");
   if (o.linear_steps < 1) return Status::InvalidArgument("linear_steps must be at least 1");
   return Status::Ok();

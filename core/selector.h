@@ -50,6 +50,11 @@ struct SelectorOptions {
   float attention_learning_rate = 0.05f;  // Adam step size of the attention logits; they
                                          // must move further per round than the network
 
+  int prescreen = -1;  // wide data: keep only this many features, by univariate F test,
+                       // before Sequential Attention (-1 = auto: max(500, 25 k) when there
+                       // are more than 2000 features; 0 = never). Cuts time and overfitting
+                       // when features far outnumber rows.
+
   // Linear baselines (omp, group_lasso).
   int linear_steps = 200;  // optimiser steps per fit of a linear model
 };

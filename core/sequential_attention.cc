@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/baseline_selectors.h"
 #include "core/training.h"
 
 namespace sieve {
@@ -13,9 +14,45 @@ int SequentialAttentionSelector::AutoStepsPerRound(size_t rows, int batch_size) 
   return static_cast<int>(std::max<size_t>(100, per_epoch));
 }
 
+size_t SequentialAttentionSelector::PrescreenSize(const SelectorOptions& options,
+                                                  size_t num_features) {
+  size_t keep = num_features;
+  if (options.prescreen < 0 && num_features > 2000) {
+    keep = std::max<size_t>(500, 25 * static_cast<size_t>(options.k));
+  } else if (options.prescreen > 0) {
+    keep = static_cast<size_t>(options.prescreen);
+  }
+  return std::clamp<size_t>(keep, static_cast<size_t>(options.k), num_features);
+}
+
 Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
                                                       const ProgressCallback& progress) {
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options_, train.cols));
+  const size_t keep = PrescreenSize(options_, train.cols);
+  if (keep >= train.cols) return SelectAll(train, progress);
+
+  // Sure independence screening: the strongest univariate features, must_include kept.
+  std::vector<double> scores = FTestSelector::Scores(train);
+  for (int i : options_.must_include) scores[i] = std::numeric_limits<double>::infinity();
+  SelectorOptions screen = options_;
+  screen.k = static_cast<int>(keep);
+  std::vector<int> columns;
+  for (const SelectedFeature& f : TopKByScore(scores, screen).features) columns.push_back(f.index);
+  const Dataset screened = train.Columns(columns);
+  SequentialAttentionSelector inner(options_);
+  inner.options_.prescreen = 0;
+  inner.options_.must_include.clear();
+  for (int i : options_.must_include) {
+    inner.options_.must_include.push_back(
+        static_cast<int>(std::find(columns.begin(), columns.end(), i) - columns.begin()));
+  }
+  SIEVE_ASSIGN_OR_RETURN(Selection selection, inner.SelectAll(screened, progress));
+  for (SelectedFeature& f : selection.features) f.index = columns[f.index];
+  return selection;
+}
+
+Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
+                                                         const ProgressCallback& progress) {
   const int d = static_cast<int>(train.cols);
   const int k = options_.k;
 

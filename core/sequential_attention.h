@@ -25,7 +25,13 @@ class SequentialAttentionSelector : public Selector {
   // data, at least 100.
   static int AutoStepsPerRound(size_t rows, int batch_size);
 
+  // Features kept by the univariate pre-screen for `num_features` columns (all of
+  // them when no screening applies).
+  static size_t PrescreenSize(const SelectorOptions& options, size_t num_features);
+
  private:
+  Result<Selection> SelectAll(const Dataset& train, const ProgressCallback& progress);
+
   SelectorOptions options_;
 };
 

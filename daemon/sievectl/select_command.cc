@@ -24,12 +24,14 @@ struct SelectFlags {
   std::string task = "auto";
   std::string split = "stratified";
   uint64_t seed = 0;
-  int threads = 0;  // 0 = every core
+  int threads = 1;  // 0 = every core
   double validation_fraction = 0.2;
   std::string output;
   int steps_per_round = 0;
   int features_per_round = 1;
   std::vector<int> hidden = {64};
+  float l2 = 0.05f;
+  float attention_learning_rate = 0.05f;
   bool quiet = false;
 };
 
@@ -66,6 +68,8 @@ Result<SelectionRunOptions> BuildOptions(const SelectFlags& f, const Dataset& da
   o.selector.steps_per_round = f.steps_per_round;
   o.selector.features_per_round = f.features_per_round;
   o.selector.hidden = f.hidden;
+  o.selector.l2 = f.l2;
+  o.selector.attention_learning_rate = f.attention_learning_rate;
   o.validation_fraction = f.validation_fraction;
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(o.selector, data.cols).WithContext("--k / options"));
   return o;
@@ -190,7 +194,7 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--algorithm", flags->algorithm, "One of: " + AlgorithmNames())->capture_default_str();
   cmd->add_option("--task", flags->task, "auto, classification or regression")->capture_default_str();
   cmd->add_option("--seed", flags->seed, "Seed of every random choice")->capture_default_str();
-  cmd->add_option("--threads", flags->threads, "Math threads (0 = every core)")->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "Math threads (0 = every core; more threads help only on an otherwise idle machine)")->capture_default_str();
   cmd->add_option("--validation-fraction", flags->validation_fraction,
                   "Share of rows held out to score the selection")
       ->capture_default_str();
@@ -204,6 +208,10 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
                   "Features picked per round (more is faster on very wide data)")
       ->capture_default_str();
   cmd->add_option("--hidden", flags->hidden, "Hidden layer widths of the MLP")->capture_default_str();
+  cmd->add_option("--l2", flags->l2, "Weight decay of the selection network")->capture_default_str();
+  cmd->add_option("--attention-learning-rate", flags->attention_learning_rate,
+                  "Adam step size of the attention logits")
+      ->capture_default_str();
   cmd->add_option("--output", flags->output, "Write the full result as JSON to this file");
   cmd->add_flag("--quiet", flags->quiet, "No progress lines on stderr");
   cmd->callback([flags, exit_code] { *exit_code = RunSelect(*flags); });

@@ -9,6 +9,7 @@
 
 #include "core/baseline_selectors.h"
 #include "core/selection_run.h"
+#include "core/sequential_attention.h"
 #include "tests/testing/datasets.h"
 #include "tests/testing/status_matchers.h"
 
@@ -134,6 +135,27 @@ TEST(SequentialAttentionTest, MustIncludeComesFirstAndFeaturesPerRound) {
   EXPECT_EQ(unique.size(), 6u);
   // Two rounds of two picks after the must_include features.
   EXPECT_GT(s.training_steps, 2 * 50);
+}
+
+// Far more features than rows: the univariate pre-screen keeps the signal and
+// must_include survives it even when it is pure noise.
+TEST(SequentialAttentionTest, WideDataIsPrescreened) {
+  const std::vector<int> idx = {10, 1500, 2999};
+  Dataset data = testing::PlantedLinear(400, 3000, 9, idx, {2.5, -2.0, 2.0});
+  for (size_t r = 0; r < data.rows; ++r) data.labels[r] = data.labels[r] > 0 ? 1.0f : 0.0f;
+  data.task = Task::kClassification;
+  data.num_classes = 2;
+  data = Standardised(std::move(data));
+  SelectorOptions o;
+  o.k = 4;
+  o.must_include = {7};
+  o.steps_per_round = 50;
+  EXPECT_EQ(SequentialAttentionSelector::PrescreenSize(o, 3000), 500u);
+  EXPECT_EQ(SequentialAttentionSelector::PrescreenSize(o, 1500), 1500u);
+  const std::vector<int> picked = Indices(MustSelect(data, o));
+  ASSERT_EQ(picked.size(), 4u);
+  EXPECT_EQ(picked[0], 7);
+  EXPECT_EQ(Overlap(picked, idx), 3) << ::testing::PrintToString(picked);
 }
 
 TEST(BaselineSelectorTest, FiltersAndLassoFindStrongLinearFeatures) {
