@@ -76,6 +76,10 @@ Status PipelineRuntime::Start() {
       for (const auto& p : restored.offsets) resume_[{p.topic, p.partition}] = p.next_offset;
     }
   }
+  if (config_.window.mode == WindowConfig::Mode::kReservoir) {
+    spdlog::warn("pipeline {}: window mode reservoir is not implemented yet; using sliding",
+                 config_.name);
+  }
   window_.Restore(restored);
   if (restored.num_rows > 0) {
     spdlog::info("pipeline {}: restored {} window rows", config_.name, restored.num_rows);

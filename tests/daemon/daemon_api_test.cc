@@ -185,6 +185,31 @@ TEST_F(DaemonApiTest, TrainsPlantedFeaturesAndServesTheApi) {
   EXPECT_EQ(Http("GET", base_ + "/v1/pipelines/ctr/versions/banana").status, 400);
 }
 
+TEST_F(DaemonApiTest, FailedTrainingIsRecordedAndRetriedWithBackoff) {
+  {
+    std::ofstream records(dir_.File("records.json"));
+    for (int i = 0; i < 3000; ++i) {
+      records << "{\"device\":\"mobile\",\"hour_of_day\":" << i % 24
+              << ",\"ad_position\":1,\"user_age\":30,\"user_ctr_7d\":0.1,\"ad_ctr_7d\":0.1,"
+                 "\"page_load_ms\":100,\"noise_1\":0,\"noise_2\":0,\"clicked\":0}\n";
+    }
+  }
+  auto r = RunCommand("kcat -P -b " + daemon_->embedded_bootstrap() + " -t ctr-events -l " +
+                      dir_.File("records.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  json failed = WaitFor("/v1/pipelines/ctr", [](const json& p) {
+    return p["consecutive_failures"].get<int>() >= 2;  // the first failure and one retry
+  });
+  EXPECT_EQ(failed["last_training"]["ok"], false);
+  EXPECT_EQ(failed["last_training"]["trigger"], "retry");
+  EXPECT_THAT(failed["last_training"]["error"].get<std::string>(), HasSubstr("single label value"));
+  EXPECT_THAT(failed["last_error"].get<std::string>(), HasSubstr("train"));
+  EXPECT_EQ(failed["active_version"], 0);
+  const std::string metrics = daemon_->MetricsText();
+  EXPECT_THAT(metrics, ::testing::ContainsRegex("sieve_retrain_failures_total\\{pipeline=\"ctr\"\\} [2-9]"));
+  EXPECT_EQ(Http("GET", base_ + "/healthz").status, 200);
+}
+
 TEST_F(DaemonApiTest, ReloadKeepsTheOldConfigWhenTheNewOneIsBroken) {
   std::ofstream(dir_.File("sieve.yaml")) << ConfigText(dir_) << "    bogus_key: 1\n";
   Status reload = daemon_->Reload();
