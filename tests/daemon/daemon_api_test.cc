@@ -28,7 +28,10 @@ using testing::TempDir;
 
 constexpr char kToken[] = "s3cret-token";
 
-std::string ConfigText(const TempDir& dir) {
+constexpr char kDefaultSchedule[] = "{every_records: 100000, every: 1h, min_records: 3000}";
+
+std::string ConfigText(const TempDir& dir, const std::string& schedule = kDefaultSchedule,
+                       int window = 20000) {
   return R"(
 daemon:
   data_dir: )" + dir.File("data") + R"(
@@ -54,25 +57,27 @@ pipelines:
       - {name: noise_1}
       - {name: noise_2}
     selector: {k: 3, hidden_units: [16], steps_per_round: 100, seed: 3}
-    window: {size: 20000, validation_fraction: 0.2}
-    schedule: {every_records: 100000, every: 1h, min_records: 3000}
+    window: {size: )" + std::to_string(window) + R"(, validation_fraction: 0.2}
+    schedule: )" + schedule + R"(
     promotion: {max_regression: 0.01}
 )";
 }
 
 class DaemonApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start(kDefaultSchedule, 20000); }
+
+  void Start(const std::string& schedule, int window) {
     std::ofstream(dir_.File("token")) << kToken << "\n";
-    std::ofstream(dir_.File("sieve.yaml")) << ConfigText(dir_);
+    std::ofstream(dir_.File("sieve.yaml")) << ConfigText(dir_, schedule, window);
     ASSERT_OK_AND_ASSIGN(Config config, LoadConfig(dir_.File("sieve.yaml")));
     ASSERT_OK_AND_ASSIGN(daemon_, Daemon::Start({.config_path = dir_.File("sieve.yaml")}, config));
     base_ = "http://127.0.0.1:" + std::to_string(daemon_->http_port());
   }
 
-  void Produce(int count, int seed) {
+  void Produce(int count, int seed, const std::string& flags = "") {
     auto r = RunCommand(std::string(SIEVE_GENERATE_PATH) + " --count " + std::to_string(count) +
-                        " --seed " + std::to_string(seed) + " | kcat -P -b " +
+                        " --seed " + std::to_string(seed) + " " + flags + " | kcat -P -b " +
                         daemon_->embedded_bootstrap() + " -t ctr-events");
     ASSERT_EQ(r.exit_code, 0) << r.out;
   }
@@ -208,6 +213,28 @@ TEST_F(DaemonApiTest, FailedTrainingIsRecordedAndRetriedWithBackoff) {
   const std::string metrics = daemon_->MetricsText();
   EXPECT_THAT(metrics, ::testing::ContainsRegex("sieve_retrain_failures_total\\{pipeline=\"ctr\"\\} [2-9]"));
   EXPECT_EQ(Http("GET", base_ + "/healthz").status, 200);
+}
+
+class DaemonDriftTest : public DaemonApiTest {
+ protected:
+  void SetUp() override {
+    // A window of 4000 rows holds only the new regime once 4000 drifted records arrived.
+    Start("{every_records: 0, every: 1h, min_records: 3000, drift: {psi_threshold: 0.3}}", 4000);
+  }
+};
+
+TEST_F(DaemonDriftTest, DriftTriggersAVersionWithTheNewFeatures) {
+  Produce(3000, 21);
+  WaitFor("/v1/pipelines/ctr", [](const json& p) { return p["active_version"] == 1; });
+  Produce(4000, 22, "--drift-after 1");
+  json active = WaitFor("/v1/pipelines/ctr/versions/active", [](const json& v) {
+    return v["hyperparameters"]["trigger"].get<std::string>().rfind("drift: PSI", 0) == 0 &&
+           v["features"].size() == 3;
+  });
+  std::vector<std::string> names;
+  for (const auto& f : active["features"]) names.push_back(f["name"]);
+  EXPECT_THAT(names, ::testing::UnorderedElementsAreArray(CtrGenerator::PlantedAfter()));
+  EXPECT_THAT(active["reason"].get<std::string>(), HasSubstr("promoted"));
 }
 
 TEST_F(DaemonApiTest, ReloadKeepsTheOldConfigWhenTheNewOneIsBroken) {
