@@ -11,6 +11,7 @@
 #include "connectors/files/csv_table.h"
 #include "core/clock.h"
 #include "core/selection_run.h"
+#include "daemon/sievectl/budgeted_select.h"
 #include "daemon/sievectl/commands.h"
 
 namespace sieve::cli {
@@ -33,6 +34,7 @@ struct SelectFlags {
   float l2 = 0.05f;
   float attention_learning_rate = 0.05f;
   bool quiet = false;
+  BudgetedSelectFlags budget;  // --schema, --budget, ... (budgeted_select.h)
 };
 
 // Prints a progress line on stderr once a run has taken more than a few seconds.
@@ -166,6 +168,12 @@ int RunSelect(const SelectFlags& f) {
   auto table = LoadCsvTable(f.input, {.label_column = f.label, .task = *task});
   if (!table) return fail(table.error());
   if (Status s = ValidateDataset(table->data); !s.ok()) return fail(s.WithContext(f.input));
+  if (BudgetedSelectRequested(f.budget)) {
+    return RunBudgetedSelect(f.budget,
+                             {f.input, f.label, f.k, f.seed, f.threads, f.hidden, f.steps_per_round,
+                              f.validation_fraction, f.split, f.output},
+                             table->data);
+  }
   auto options = BuildOptions(f, table->data);
   if (!options) return fail(options.error());
   ProgressPrinter progress(clock, f.quiet);
@@ -214,6 +222,7 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--output", flags->output, "Write the full result as JSON to this file");
   cmd->add_flag("--quiet", flags->quiet, "No progress lines on stderr");
+  AddBudgetedSelectFlags(cmd, &flags->budget);
   cmd->callback([flags, exit_code] { *exit_code = RunSelect(*flags); });
 }
 
