@@ -56,7 +56,8 @@ PipelineRuntime::PipelineRuntime(PipelineConfig config, KafkaConfig kafka,
       bootstrap_servers_(std::move(bootstrap_servers)),
       math_threads_(std::max(1, math_threads)),
       deps_(deps),
-      window_(static_cast<size_t>(config_.window.size)),
+      window_(static_cast<size_t>(config_.window.size),
+              config_.window.mode == WindowConfig::Mode::kReservoir, config_.selector.seed),
       scheduler_(SchedulerOptionsFor(config_), deps.clock) {}
 
 PipelineRuntime::~PipelineRuntime() {
@@ -75,10 +76,6 @@ Status PipelineRuntime::Start() {
     if (!deps_.ignore_stored_offsets) {
       for (const auto& p : restored.offsets) resume_[{p.topic, p.partition}] = p.next_offset;
     }
-  }
-  if (config_.window.mode == WindowConfig::Mode::kReservoir) {
-    spdlog::warn("pipeline {}: window mode reservoir is not implemented yet; using sliding",
-                 config_.name);
   }
   window_.Restore(restored);
   if (restored.num_rows > 0) {

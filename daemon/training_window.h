@@ -1,7 +1,10 @@
 // TrainingWindow: a pipeline's in-memory window of recent records (DESIGN §4), the
 // rows a training snapshot is cut from.
 //
-// Sliding: keeps the newest `capacity` rows in arrival order. The column layout is
+// Sliding: keeps the newest `capacity` rows in arrival order. Reservoir: a uniform
+// sample of `capacity` rows of everything appended (Algorithm R, seeded), handed out in
+// arrival order so the trainer's tail split still validates on the newest sampled
+// rows; after a restart the sample restarts from the restored rows. The column layout is
 // fixed by the first rows appended (or restored); a chunk with another layout starts
 // a new window, as the store does. Snapshots are immutable copies shared with the
 // trainer, so appending never waits for a training.
@@ -13,6 +16,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <random>
+#include <vector>
 
 #include "connectors/store/window_chunk.h"
 
@@ -20,7 +25,7 @@ namespace sieve {
 
 class TrainingWindow {
  public:
-  explicit TrainingWindow(size_t capacity);
+  explicit TrainingWindow(size_t capacity, bool reservoir = false, uint64_t seed = 1);
 
   // Replaces the content with `restored` (the store's newest rows), keeping at most
   // capacity rows.
@@ -39,11 +44,17 @@ class TrainingWindow {
 
  private:
   void CompactLocked(bool force);
+  void AppendReservoirLocked(const WindowChunk& chunk);
+  void ShrinkReservoirLocked();
 
   mutable std::mutex mu_;
   size_t capacity_;
   WindowSnapshot data_;  // may hold up to 2x capacity rows before compaction
-  size_t begin_ = 0;     // first live row in data_
+  size_t begin_ = 0;     // first live row in data_ (sliding)
+  const bool reservoir_;
+  std::mt19937_64 rng_;
+  uint64_t seen_ = 0;             // rows ever appended (reservoir)
+  std::vector<uint64_t> arrival_;  // arrival number of each row (reservoir)
 };
 
 }  // namespace sieve

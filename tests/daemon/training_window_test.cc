@@ -70,3 +70,27 @@ TEST(TrainingWindowTest, RestoreAndShrink) {
 
 }  // namespace
 }  // namespace sieve
+
+namespace sieve {
+namespace {
+
+TEST(TrainingWindowTest, ReservoirSamplesTheWholeStreamInArrivalOrder) {
+  TrainingWindow w(100, /*reservoir=*/true, /*seed=*/7);
+  for (int i = 0; i < 100; ++i) w.Append(Chunk(i * 100, 100));  // rows 0..9999
+  EXPECT_EQ(w.rows(), 100u);
+  auto s = w.Snapshot();
+  ASSERT_EQ(s->num_rows, 100u);
+  int early = 0;
+  for (size_t r = 0; r < s->num_rows; ++r) {
+    if (r > 0) EXPECT_LT(s->floats[r - 1], s->floats[r]) << "arrival order";
+    if (s->floats[r] < 5000) ++early;
+    EXPECT_EQ(s->buckets[r], static_cast<int>(s->floats[r]) % 7) << "rows stay whole";
+  }
+  // A uniform sample keeps about half its rows from the first half of the stream
+  // (a sliding window would keep none).
+  EXPECT_GT(early, 30);
+  EXPECT_LT(early, 70);
+}
+
+}  // namespace
+}  // namespace sieve
