@@ -102,6 +102,16 @@ class Queries(unittest.TestCase):
         self.assertIn("sieve_consumer_lag", rules)
         self.assertNotIn("rate", dashboard | rules)
 
+    def test_every_alert_has_a_runbook(self):
+        with open(os.path.join(PROJECT, "docs", "operations.md")) as f:
+            headings = re.findall(r"^### (\w+)$", f.read(), re.M)
+        with open(os.path.join(DEPLOY, "prometheus", "sieve-rules.yaml")) as f:
+            rules = [r for g in yaml.safe_load(f)["groups"] for r in g["rules"]]
+        for rule in rules:
+            self.assertIn(rule["alert"], headings)
+            self.assertEqual(rule["annotations"]["runbook"],
+                             "docs/operations.md#" + rule["alert"].lower())
+
     def test_dashboard_queries_parse(self):
         rules = []
         for i, query in enumerate(dashboard_queries()):
