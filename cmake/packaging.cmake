@@ -45,3 +45,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/cmake/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
+if(SIEVE_NATIVE)
+  message(STATUS "packaging: SIEVE_NATIVE is ON, so a package built here only runs on CPUs "
+                 "like this one; configure with -DSIEVE_NATIVE=OFF for packages to ship")
+endif()
