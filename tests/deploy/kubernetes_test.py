@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import yaml
@@ -84,8 +85,49 @@ class KubernetesBase(unittest.TestCase):
         script = " ".join(reloader["command"])
         self.assertIn(os.path.dirname(config_path) + "/..data", script)
         self.assertIn("kill -HUP", script)
+        self.assertEqual(reloader["command"][:2], ["/bin/sh", "-c"])
+        parse = subprocess.run(["sh", "-n", "-c", reloader["command"][2]], capture_output=True,
+                               text=True)
+        self.assertEqual(parse.returncode, 0, parse.stderr)
         self.assertTrue(any(m["mountPath"] == os.path.dirname(config_path) and "subPath" not in m
                             for m in reloader["volumeMounts"]))
+
+    def test_config_reloader_signals_sieved_on_change(self):
+        # Runs the reloader's script against a fake config directory and /proc whose
+        # only "sieved" is a shell of ours that records SIGHUP.
+        reloader = next(c for c in self.pod["containers"] if c["name"] == "config-reloader")
+        with tempfile.TemporaryDirectory() as tmp:
+            etc, proc, hups = f"{tmp}/etc", f"{tmp}/proc", f"{tmp}/hups"
+            os.makedirs(f"{etc}/..2024_01")
+            os.makedirs(f"{etc}/..2024_02")
+            os.symlink("..2024_01", f"{etc}/..data")
+            target = subprocess.Popen(
+                ["sh", "-c", f'trap "echo hup >> {hups}" HUP; while :; do sleep 0.05; done'])
+            os.makedirs(f"{proc}/{target.pid}")
+            with open(f"{proc}/{target.pid}/comm", "w") as f:
+                f.write("sieved\n")
+            os.makedirs(f"{proc}/1")
+            with open(f"{proc}/1/comm", "w") as f:
+                f.write("pause\n")
+            script = (reloader["command"][2].replace("/etc/sieve", etc)
+                      .replace("/proc/", proc + "/").replace("sleep 5", "sleep 0.1"))
+            watcher = subprocess.Popen(["sh", "-c", script], stdout=subprocess.DEVNULL)
+            try:
+                time.sleep(0.5)
+                self.assertFalse(os.path.exists(hups), "signalled without a change")
+                os.symlink("..2024_02", f"{etc}/..data.tmp")
+                os.replace(f"{etc}/..data.tmp", f"{etc}/..data")  # what the kubelet does
+                deadline = time.monotonic() + 10
+                while not os.path.exists(hups) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+                with open(hups) as f:
+                    self.assertEqual(f.read(), "hup\n", "exactly one SIGHUP per change")
+            finally:
+                watcher.kill()
+                target.kill()
+                watcher.wait()
+                target.wait()
 
     def test_store_on_a_claim_per_pod(self):
         data_dir = self.config["daemon"]["data_dir"]
