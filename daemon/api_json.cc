@@ -61,6 +61,8 @@ json PipelineJson(const PipelineStatus& s, const Aliases& aliases, uint64_t late
             {"records_ingested", s.records_ingested},
             {"records_skipped_as_duplicates", s.records_skipped},
             {"consumer_lag", s.consumer_lag},
+            {"records_consumed", s.records_consumed},
+            {"records_dead_lettered", s.records_dead_lettered},
             {"consecutive_failures", s.consecutive_failures},
             {"last_psi", s.last_psi},
             {"offsets", OffsetsJson(s.offsets)},

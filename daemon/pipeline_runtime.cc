@@ -472,6 +472,8 @@ PipelineStatus PipelineRuntime::status() const {
     const FeatureSourceStats stats = source_->stats();
     s.assigned = stats.assigned_partitions > 0;
     s.consumer_lag = stats.consumer_lag;
+    s.records_consumed = stats.records_consumed;
+    s.records_dead_lettered = stats.records_dead_lettered;
   }
   std::lock_guard lock(mu_);
   s.paused = paused_;

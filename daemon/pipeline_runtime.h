@@ -94,6 +94,8 @@ struct PipelineStatus {
   uint64_t records_ingested = 0;   // rows appended to the window since start
   uint64_t records_skipped = 0;    // redelivered rows the store already held
   int64_t consumer_lag = -1;
+  uint64_t records_consumed = 0;       // messages received from Kafka
+  uint64_t records_dead_lettered = 0;  // undecodable messages sent to the dead-letter topic
   int consecutive_failures = 0;
   double last_psi = 0;
   std::optional<TrainingRecord> last_training;

@@ -137,6 +137,26 @@ wait_until 120 bash -c "[[ \$(curl -sf $api/v1/pipelines/ctr/versions/active | j
   || fail "no active version with the new planted features after two periods: $(active_features)"
 echo "after drift: $(active_features) (active v$(pipeline | jq .active_version))"
 
+step "the active version is published to the compacted topic"
+published_version() {
+  kcat -C -b "$bootstrap" -t sieve-feature-sets -o -1 -e -q -f '%k\t%s\n' 2>/dev/null | tail -1
+}
+check_published() {
+  local line active
+  line=$(published_version)
+  active=$(curl -sf "$api/v1/pipelines/ctr" | jq .active_version)
+  [[ ${line%%$'\t'*} == ctr ]] && [[ $(jq .version <<< "${line#*$'\t'}") == "$active" ]]
+}
+wait_until 30 check_published || fail "published: '$(published_version | cut -c1-120)'"
+echo "published: key ctr, version $(published_version | cut -f2 | jq .version)"
+
+step "a malformed record is dead-lettered and counted by reason"
+echo '{"clicked": 1,' | kcat -P -b "$bootstrap" -t ctr-events
+wait_until 30 bash -c "curl -sf $api/metrics | grep -q '^sieve_records_dead_lettered_total{pipeline=\"ctr\",reason=\"malformed\"} 1'" \
+  || fail "dead-letter not counted: $(curl -sf $api/metrics | grep dead_lettered | head -3)"
+[[ $(kcat -C -b "$bootstrap" -t sieve-dead-letter -o beginning -e -q | head -1) == '{"clicked": 1,' ]] \
+  || fail "the raw bytes are not on the dead-letter topic"
+
 step "API: 401 without token, 400 problem+json on malformed JSON"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$api/v1/pipelines/ctr/retrain")
 [[ $code == 401 ]] || fail "retrain without token gave $code"
@@ -165,13 +185,13 @@ sleep 0.5
 kill -9 "$sieved_pid"
 wait "$producer"
 start_sieved
-wait_until 60 bash -c "[[ \$(curl -sf $api/v1/pipelines/ctr | jq '[.offsets[].next_offset] | add') -eq 16000 ]]" \
-  || fail "records lost: offsets cover $(offsets_sum) of 16000 produced"
+wait_until 60 bash -c "[[ \$(curl -sf $api/v1/pipelines/ctr | jq '[.offsets[].next_offset] | add') -eq 16001 ]]" \
+  || fail "records lost: offsets cover $(offsets_sum) of 16001 produced"
 versions_after=$(curl -sf "$api/v1/pipelines/ctr/versions?limit=1000" | jq -c '.versions')
 n_before=$(jq length <<< "$versions_before")
 jq -e --argjson before "$versions_before" '.[-($before|length):] == $before' <<< "$versions_after" > /dev/null \
   || fail "versions changed across kill -9"
-echo "all $n_before versions intact; offsets cover 16000 records; $(pipeline | jq .records_skipped_as_duplicates) redelivered records skipped"
+echo "all $n_before versions intact; offsets cover 16001 records; $(pipeline | jq .records_skipped_as_duplicates) redelivered records skipped"
 
 step "kill -9 during training"
 versions_before=$(curl -sf "$api/v1/pipelines/ctr/versions?limit=1000" | jq -c '.versions')
@@ -186,9 +206,9 @@ start_sieved
 versions_after=$(curl -sf "$api/v1/pipelines/ctr/versions?limit=1000" | jq -c '.versions')
 jq -e --argjson before "$versions_before" '.[-($before|length):] == $before' <<< "$versions_after" > /dev/null \
   || fail "versions changed across kill -9 during training"
-[[ $(offsets_sum) -eq 16000 ]] || fail "offsets moved: $(offsets_sum)"
+[[ $(offsets_sum) -eq 16001 ]] || fail "offsets moved: $(offsets_sum)"
 produce 500 4 --drift-after 1
-wait_until 30 bash -c "[[ \$(curl -sf $api/v1/pipelines/ctr | jq '[.offsets[].next_offset] | add') -eq 16500 ]]" \
+wait_until 30 bash -c "[[ \$(curl -sf $api/v1/pipelines/ctr | jq '[.offsets[].next_offset] | add') -eq 16501 ]]" \
   || fail "consumption did not resume after restart: $(offsets_sum)"
 echo "versions intact, consumption resumed ($(offsets_sum) records)"
 
