@@ -133,6 +133,58 @@ TEST(SievedLifecycleTest, SystemdNotificationsReloadAndTerm) {
   EXPECT_TRUE(reload_failure_logged);
 }
 
+TEST(SievedLifecycleTest, SigtermDuringALongTrainingExitsWithinTheTimeout) {
+  TempDir dir;
+  std::ofstream(dir.File("sieve.yaml"))
+      << "daemon:\n  data_dir: " << dir.File("data")
+      << "\n  http: {listen: \"127.0.0.1:0\"}\n  shutdown_timeout: 2s\n"
+         "kafka:\n  bootstrap_servers: embedded\n"
+         "pipelines:\n  - name: ctr\n    topic: ctr-events\n    label: {field: clicked}\n"
+         "    features: [{name: user_ctr_7d}, {name: ad_position}, {name: noise_1}, {name: noise_2}]\n"
+         "    selector: {k: 3, hidden_units: [256, 256], steps_per_round: 100000}\n"
+         "    schedule: {min_records: 500}\n";
+  const std::string log = dir.File("stderr");
+  pid_t pid = 0;
+  std::string program = SIEVED_PATH, flag = "--config", config = dir.File("sieve.yaml");
+  char* argv[] = {program.data(), flag.data(), config.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_EQ(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  auto log_contains = [&](const std::string& text) {
+    std::ifstream in(log);
+    std::stringstream content;
+    content << in.rdbuf();
+    return content.str().find(text) != std::string::npos;
+  };
+  const std::string bootstrap_file = dir.File("data") + "/embedded-bootstrap";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!std::ifstream(bootstrap_file).good() && std::chrono::steady_clock::now() < deadline) {
+    usleep(100000);
+  }
+  std::string bootstrap;
+  std::ifstream(bootstrap_file) >> bootstrap;
+  ASSERT_FALSE(bootstrap.empty());
+  auto produced = testing::RunCommand(std::string(SIEVE_GENERATE_PATH) +
+                                      " --count 1000 | kcat -P -b " + bootstrap + " -t ctr-events");
+  ASSERT_EQ(produced.exit_code, 0) << produced.out;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!log_contains("training on") && std::chrono::steady_clock::now() < deadline) usleep(100000);
+  ASSERT_TRUE(log_contains("training on"));
+
+  const auto stop_start = std::chrono::steady_clock::now();
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const auto took = std::chrono::steady_clock::now() - stop_start;
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_LT(took, std::chrono::milliseconds(2500)) << "shutdown_timeout is 2 s";
+  EXPECT_TRUE(log_contains("abandoning the training in flight")) << "the training was still running";
+}
+
 TEST(SievedLifecycleTest, VersionAndBadInvocations) {
   auto version = testing::RunCommand(std::string(SIEVED_PATH) + " --version");
   EXPECT_EQ(version.exit_code, 0);
