@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The unit's system-call filter allows every call sieved makes.
+"""The unit's system-call filter and address families allow what sieved uses.
 
 Runs sieved (config/examples/quickstart.yaml on a free port, temp data dir) under
-`strace -f -c` through start-up, ingest of generated records, a training, a config
+`strace -f -C` through start-up, ingest of generated records, a training, a config
 reload and a SIGTERM drain, then checks each system call it made against the set the
 unit's SystemCallFilter= lines allow (expanded with `systemd-analyze syscall-filter`).
 A call outside the set would fail with EPERM under systemd (SystemCallErrorNumber=).
+It also checks the address family of every socket() against RestrictAddressFamilies=.
 
 Usage: systemd_syscalls_test.py UNIT PROJECT_DIR SIEVED SIEVE_GENERATE
 """
@@ -62,6 +63,12 @@ def allowed_calls():
     return allowed
 
 
+def allowed_families():
+    with open(UNIT) as f:
+        match = re.search(r"^RestrictAddressFamilies=(.*)$", f.read(), re.M)
+    return set(match[1].split())
+
+
 def request(url, body=None):
     req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
     if body is not None:
@@ -76,13 +83,16 @@ class SystemCallFilter(unittest.TestCase):
         self.assertNotIn("reboot", allowed)
         self.assertNotIn("setpriority", allowed)
         with tempfile.TemporaryDirectory() as tmp:
-            trace = self.run_sieved(tmp)
-            with open(trace) as f:
-                rows = [line.split() for line in f if re.match(r"\s*[0-9]", line)]
+            with open(self.run_sieved(tmp)) as f:
+                log, summary = f.read().split("% time", 1)
+        rows = [line.split() for line in summary.splitlines()[2:] if line[:1] == " "]
         calls = {row[-1] for row in rows if row[-1] != "total"}
         self.assertTrue(calls & {"accept", "accept4"}, "the HTTP server was not traced")
         self.assertGreater(len(calls), 20, "strace saw too little")
         self.assertEqual(sorted(calls - allowed), [])
+        families = set(re.findall(r"socket\((AF_[A-Z0-9]+)", log))
+        self.assertIn("AF_INET", families)
+        self.assertEqual(sorted(families - allowed_families()), [])
 
     def run_sieved(self, tmp):
         with open(os.path.join(PROJECT, "config", "examples", "quickstart.yaml")) as f:
@@ -102,7 +112,7 @@ class SystemCallFilter(unittest.TestCase):
             yaml.safe_dump(config, f)
         trace = f"{tmp}/trace"
         log = open(f"{tmp}/log", "w")
-        strace = subprocess.Popen(["strace", "-f", "-qq", "-c", "-o", trace, SIEVED, "--config",
+        strace = subprocess.Popen(["strace", "-f", "-qq", "-C", "-o", trace, SIEVED, "--config",
                                    f"{tmp}/sieve.yaml"], stdout=log, stderr=subprocess.STDOUT,
                                   cwd=tmp, env=dict(os.environ, OMP_NUM_THREADS="1"))
         try:
