@@ -6,7 +6,8 @@ Runs sieved (config/examples/quickstart.yaml on a free port, temp data dir) unde
 reload and a SIGTERM drain, then checks each system call it made against the set the
 unit's SystemCallFilter= lines allow (expanded with `systemd-analyze syscall-filter`).
 A call outside the set would fail with EPERM under systemd (SystemCallErrorNumber=).
-It also checks the address family of every socket() against RestrictAddressFamilies=.
+It also checks the address family of every socket() against RestrictAddressFamilies=,
+and that no mapping is made writable and executable (MemoryDenyWriteExecute=).
 
 Usage: systemd_syscalls_test.py UNIT PROJECT_DIR SIEVED SIEVE_GENERATE
 """
@@ -90,6 +91,10 @@ class SystemCallFilter(unittest.TestCase):
         self.assertTrue(calls & {"accept", "accept4"}, "the HTTP server was not traced")
         self.assertGreater(len(calls), 20, "strace saw too little")
         self.assertEqual(sorted(calls - allowed), [])
+        # MemoryDenyWriteExecute=yes refuses these.
+        self.assertIn("mmap(", log)
+        self.assertEqual(re.findall(r"(?:pkey_)?mprotect\([^)]*PROT_EXEC[^)]*\)|"
+                                    r"mmap\([^)]*PROT_WRITE\|PROT_EXEC[^)]*\)", log), [])
         families = set(re.findall(r"socket\((AF_[A-Z0-9]+)", log))
         self.assertIn("AF_INET", families)
         self.assertEqual(sorted(families - allowed_families()), [])
