@@ -15,18 +15,22 @@ json VersionJson(const FeatureSetVersion& version) {
 json DiffJson(const FeatureSetDiff& diff) {
   json changed = json::array();
   for (const auto& c : diff.changed) {
-    changed.push_back({{"name", c.name}, {"from_rank", c.from_rank}, {"to_rank", c.to_rank},
-                       {"from_weight", c.from_weight}, {"to_weight", c.to_weight}});
+    changed.push_back({{"name", c.name},
+                       {"from_rank", c.from_rank},
+                       {"to_rank", c.to_rank},
+                       {"from_weight", c.from_weight},
+                       {"to_weight", c.to_weight}});
   }
   auto deltas = [](const std::map<std::string, Delta>& m) {
     json out = json::object();
     for (const auto& [k, d] : m) out[k] = {{"from", d.from}, {"to", d.to}, {"change", d.change()}};
     return out;
   };
-  return {{"pipeline", diff.pipeline}, {"from_version", diff.from_version},
-          {"to_version", diff.to_version}, {"added", diff.added}, {"removed", diff.removed},
-          {"changed", changed}, {"cost", deltas(diff.cost)},
-          {"budget_use", deltas(diff.budget_use)}, {"jaccard", diff.jaccard}};
+  return {{"pipeline", diff.pipeline},     {"from_version", diff.from_version},
+          {"to_version", diff.to_version}, {"added", diff.added},
+          {"removed", diff.removed},       {"changed", changed},
+          {"cost", deltas(diff.cost)},     {"budget_use", deltas(diff.budget_use)},
+          {"jaccard", diff.jaccard}};
 }
 
 json OperationJson(const Operation& op) {
@@ -72,10 +76,13 @@ json PipelineJson(const PipelineStatus& s, const Aliases& aliases, uint64_t late
             {"last_error", s.last_error}};
   if (s.last_training.has_value()) {
     const TrainingRecord& t = *s.last_training;
-    j["last_training"] = {{"trigger", t.trigger},         {"reason", t.trigger_reason},
+    j["last_training"] = {{"trigger", t.trigger},
+                          {"reason", t.trigger_reason},
                           {"started_at_unix_ms", t.started_at_unix_ms},
-                          {"seconds", t.seconds},          {"ok", t.ok},
-                          {"error", t.error},              {"version", t.version}};
+                          {"seconds", t.seconds},
+                          {"ok", t.ok},
+                          {"error", t.error},
+                          {"version", t.version}};
   } else {
     j["last_training"] = nullptr;
   }

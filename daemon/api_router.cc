@@ -14,8 +14,10 @@ namespace {
 using nlohmann::json;
 
 HttpResponse Json(int status, const json& body) {
-  return {status, "application/json",
-          body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n", {}};
+  return {status,
+          "application/json",
+          body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+          {}};
 }
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
@@ -49,15 +51,19 @@ std::optional<uint64_t> ParseNumber(std::string_view text) {
 
 HttpResponse ProblemFromStatus(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kNotFound: return ProblemResponse(404, "Not found", status.message());
+    case StatusCode::kNotFound:
+      return ProblemResponse(404, "Not found", status.message());
     case StatusCode::kInvalidArgument:
-    case StatusCode::kOutOfRange: return ProblemResponse(400, "Invalid request", status.message());
+    case StatusCode::kOutOfRange:
+      return ProblemResponse(400, "Invalid request", status.message());
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kAlreadyExists: return ProblemResponse(409, "Conflict", status.message());
+    case StatusCode::kAlreadyExists:
+      return ProblemResponse(409, "Conflict", status.message());
     case StatusCode::kUnavailable:
     case StatusCode::kResourceExhausted:
       return ProblemResponse(503, "Unavailable", status.message());
-    default: return ProblemResponse(500, "Internal error", status.ToString());
+    default:
+      return ProblemResponse(500, "Internal error", status.ToString());
   }
 }
 
@@ -97,8 +103,10 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
     }
     if (!request.body.empty()) {
       body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-      if (body.is_discarded()) return ProblemResponse(400, "Malformed JSON", "the body is not valid JSON");
-      if (!body.is_object()) return ProblemResponse(400, "Malformed JSON", "the body must be a JSON object");
+      if (body.is_discarded())
+        return ProblemResponse(400, "Malformed JSON", "the body is not valid JSON");
+      if (!body.is_object())
+        return ProblemResponse(400, "Malformed JSON", "the body must be a JSON object");
     }
   }
   auto reason = [&](std::string_view fallback) {
@@ -159,7 +167,8 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
     }
     if (auto l = request.QueryParam("limit"); !l.empty()) {
       auto n = ParseNumber(l);
-      if (!n || *n == 0 || *n > 1000) return ProblemResponse(400, "Invalid request", "limit must be in 1..1000");
+      if (!n || *n == 0 || *n > 1000)
+        return ProblemResponse(400, "Invalid request", "limit must be in 1..1000");
       query.limit = *n;
     }
     auto page = store.History(name, query);
@@ -167,8 +176,11 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
     json versions = json::array();
     for (const auto& v : page->versions) versions.push_back(VersionJson(v));
     json unreadable = json::array();
-    for (const auto& u : page->unreadable) unreadable.push_back({{"version", u.version}, {"error", u.error.ToString()}});
-    return Json(200, {{"versions", versions}, {"unreadable", unreadable}, {"next_before", page->next_before}});
+    for (const auto& u : page->unreadable)
+      unreadable.push_back({{"version", u.version}, {"error", u.error.ToString()}});
+    return Json(
+        200,
+        {{"versions", versions}, {"unreadable", unreadable}, {"next_before", page->next_before}});
   }
   if (get && action == "versions" && parts.size() == 5) {
     auto ref = VersionRef::Parse(parts[4]);
@@ -179,7 +191,8 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   }
   if (get && action == "diff" && parts.size() == 4) {
     auto from = VersionRef::Parse(request.QueryParam("from"));
-    auto to = VersionRef::Parse(request.QueryParam("to").empty() ? "latest" : request.QueryParam("to"));
+    auto to =
+        VersionRef::Parse(request.QueryParam("to").empty() ? "latest" : request.QueryParam("to"));
     if (!from) return ProblemResponse(400, "Invalid request", "from: " + from.error().message());
     if (!to) return ProblemResponse(400, "Invalid request", "to: " + to.error().message());
     auto diff = store.Diff(name, *from, *to);
@@ -188,11 +201,13 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   }
   if (parts.size() != 4) return ProblemResponse(404, "Not found", "no route for " + request.path);
   if (!post) {
-    return ProblemResponse(action == "retrain" || action == "promote" || action == "rollback" ||
-                                   action == "pause" || action == "resume"
-                               ? 405 : 404,
-                           action == "versions" || action == "diff" ? "Not found" : "Method not allowed",
-                           "no GET route for " + request.path);
+    return ProblemResponse(
+        action == "retrain" || action == "promote" || action == "rollback" || action == "pause" ||
+                action == "resume"
+            ? 405
+            : 404,
+        action == "versions" || action == "diff" ? "Not found" : "Method not allowed",
+        "no GET route for " + request.path);
   }
   if (action == "retrain") {
     auto op = pipeline->RequestRetrain();

@@ -19,7 +19,7 @@ struct BaselineInput {
   std::vector<float> labels;                // class index or target value
   bool classification = true;
   int num_classes = 2;
-  std::string algorithm;                    // core's name: "omp", "f_test", ...
+  std::string algorithm;  // core's name: "omp", "f_test", ...
   int k = 1;
   std::vector<int> must_include;
   uint64_t seed = 0;

@@ -28,16 +28,19 @@ std::string CtrGenerator::Next() {
   const int age = 18 + static_cast<int>(uniform(rng_) * 62);
   const double user_ctr = std::clamp(0.05 + 0.03 * normal(rng_), 0.0, 1.0);
   const double ad_ctr = std::clamp(0.04 + 0.02 * normal(rng_), 0.0, 1.0);
-  const double load = std::max(50.0, (after ? 1600.0 : 900.0) + (after ? 500.0 : 300.0) * normal(rng_));
+  const double load =
+      std::max(50.0, (after ? 1600.0 : 900.0) + (after ? 500.0 : 300.0) * normal(rng_));
   const double noise_1 = normal(rng_), noise_2 = normal(rng_);
 
   double logit;
   if (!after) {
     logit = 2.0 * (user_ctr - 0.05) / 0.03 - 1.2 * (position - 3.5) / 1.7 +
-            (device == 0 ? 1.5 : device == 1 ? -1.5 : 0.0);
+            (device == 0   ? 1.5
+             : device == 1 ? -1.5
+                           : 0.0);
   } else {
-    logit = 2.0 * (ad_ctr - 0.04) / 0.02 - 1.8 * (load - 1600.0) / 500.0 +
-            1.5 * (hour - 11.5) / 6.9;
+    logit =
+        2.0 * (ad_ctr - 0.04) / 0.02 - 1.8 * (load - 1600.0) / 500.0 + 1.5 * (hour - 11.5) / 6.9;
   }
   const int clicked = uniform(rng_) < 1.0 / (1.0 + std::exp(-logit)) ? 1 : 0;
   ++produced_;

@@ -28,9 +28,10 @@ Result<std::string> ReadAdminToken(const std::string& path) {
   if (path.empty()) return std::string();
   std::ifstream in(path);
   if (!in) {
-    return std::unexpected(std::filesystem::exists(path)
-                               ? Status::IoError("cannot read admin_token_file '" + path + "'")
-                               : Status::NotFound("admin_token_file '" + path + "' does not exist"));
+    return std::unexpected(
+        std::filesystem::exists(path)
+            ? Status::IoError("cannot read admin_token_file '" + path + "'")
+            : Status::NotFound("admin_token_file '" + path + "' does not exist"));
   }
   std::stringstream content;
   content << in.rdbuf();
@@ -65,8 +66,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options, Config conf
   }
   StoreOptions store_options;
   store_options.now_unix_ms = [clock = d.clock_] { return clock->WallMicros() / 1000; };
-  auto store = FeatureSetStore::Open((std::filesystem::path(config.daemon.data_dir) / "store").string(),
-                                     store_options);
+  auto store = FeatureSetStore::Open(
+      (std::filesystem::path(config.daemon.data_dir) / "store").string(), store_options);
   if (!store.has_value()) return std::unexpected(store.error().WithContext("opening the store"));
   d.store_ = std::move(*store);
 
@@ -78,8 +79,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options, Config conf
     spdlog::info("embedded Kafka (not durable; for trying sieve out) at {} (written to {})",
                  d.embedded_->bootstrap_servers(), path);
   }
-  d.training_slots_ =
-      std::make_unique<std::counting_semaphore<256>>(std::clamp(config.daemon.training_threads, 1, 256));
+  d.training_slots_ = std::make_unique<std::counting_semaphore<256>>(
+      std::clamp(config.daemon.training_threads, 1, 256));
   {
     std::lock_guard lock(d.mu_);
     d.config_ = config;
@@ -92,7 +93,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options, Config conf
   auto server = HttpServer::Start(http, [&d](const HttpRequest& r) { return d.router_.Handle(r); });
   if (!server.has_value()) return std::unexpected(server.error());
   d.http_ = std::move(*server);
-  spdlog::info("serving HTTP on http://{}:{}/ (API /v1, /metrics)", d.http_->host(), d.http_->port());
+  spdlog::info("serving HTTP on http://{}:{}/ (API /v1, /metrics)", d.http_->host(),
+               d.http_->port());
   return daemon;
 }
 
@@ -118,7 +120,9 @@ Result<std::shared_ptr<PipelineRuntime>> Daemon::StartPipeline(const PipelineCon
     if (!pipeline.publish.topic.empty()) (void)embedded_->CreateTopic(pipeline.publish.topic, 1);
     if (!kafka.dead_letter_topic.empty()) (void)embedded_->CreateTopic(kafka.dead_letter_topic, 1);
   }
-  PipelineDeps deps{.store = store_.get(), .metrics = metrics_.get(), .clock = clock_,
+  PipelineDeps deps{.store = store_.get(),
+                    .metrics = metrics_.get(),
+                    .clock = clock_,
                     .training_slots = training_slots_.get(),
                     .ignore_stored_offsets = embedded_ != nullptr};
   auto runtime = std::make_shared<PipelineRuntime>(pipeline, kafka, BootstrapServers(), 1, deps);
@@ -209,7 +213,8 @@ Status Daemon::Reload() {
   }
   const ConfigChanges changes = DiffConfigs(previous, next);
   if (changes.kafka_changed) {
-    return fail(Status::FailedPrecondition("the kafka section changed; restart sieved to apply it"));
+    return fail(
+        Status::FailedPrecondition("the kafka section changed; restart sieved to apply it"));
   }
   if (next.daemon.data_dir != previous.daemon.data_dir ||
       next.daemon.http.listen != previous.daemon.http.listen) {
@@ -245,7 +250,8 @@ Status Daemon::Reload() {
   }
   if (!failure.ok()) {
     // Put the previous pipelines back.
-    for (const auto& p : started) p->Stop(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    for (const auto& p : started)
+      p->Stop(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     {
       std::lock_guard lock(mu_);
       config_ = previous;

@@ -78,7 +78,7 @@ class Daemon final : public DaemonControl {
   ApiRouter router_{this};
   std::unique_ptr<HttpServer> http_;
 
-  std::mutex reload_mu_;  // one reload at a time
+  std::mutex reload_mu_;   // one reload at a time
   mutable std::mutex mu_;  // guards the fields below
   Config config_;
   std::string admin_token_;

@@ -12,30 +12,45 @@ namespace {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
 void Send(mg_connection* connection, const HttpResponse& response) {
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                     ReasonPhrase(response.status) + "\r\nContent-Type: " +
-                     response.content_type + "\r\nContent-Length: " +
-                     std::to_string(response.body.size()) +
+                     ReasonPhrase(response.status) + "\r\nContent-Type: " + response.content_type +
+                     "\r\nContent-Length: " + std::to_string(response.body.size()) +
                      "\r\nCache-Control: no-store\r\nConnection: close\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   head += "\r\n";
@@ -63,8 +78,9 @@ HttpResponse ProblemResponse(int status, std::string_view title, std::string_vie
                          {"title", std::string(title)},
                          {"status", status},
                          {"detail", std::string(detail)}};
-  return {status, "application/problem+json", body.dump(-1, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace),
+  return {status,
+          "application/problem+json",
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
           {}};
 }
 
@@ -81,10 +97,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   server->handler_ = std::move(handler);
   server->host_ = options.listen.substr(0, colon);
   const std::string threads = std::to_string(std::max(1, options.threads));
-  const char* civet_options[] = {"listening_ports", options.listen.c_str(),
-                                 "num_threads", threads.c_str(),
-                                 "request_timeout_ms", "10000",
-                                 "enable_keep_alive", "no",
+  const char* civet_options[] = {"listening_ports",
+                                 options.listen.c_str(),
+                                 "num_threads",
+                                 threads.c_str(),
+                                 "request_timeout_ms",
+                                 "10000",
+                                 "enable_keep_alive",
+                                 "no",
                                  nullptr};
   mg_callbacks callbacks{};
   char error_text[256] = "";
@@ -97,8 +117,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   error.text_buffer_size = sizeof error_text;
   server->context_ = mg_start2(&init, &error);
   if (server->context_ == nullptr) {
-    return std::unexpected(Status::Unavailable("cannot serve HTTP on " + options.listen + ": " +
-                                               error_text));
+    return std::unexpected(
+        Status::Unavailable("cannot serve HTTP on " + options.listen + ": " + error_text));
   }
   mg_set_request_handler(server->context_, "/", &HttpServer::HandleRequest, server.get());
   mg_server_port ports[4];
@@ -137,8 +157,9 @@ int HttpServer::HandleRequest(mg_connection* connection, void* self_ptr) {
     if (n <= 0) break;
     request.body.append(buffer, n);
     if (static_cast<int64_t>(request.body.size()) > limit) {
-      Send(connection, ProblemResponse(413, "Request body too large",
-                                       "bodies are limited to " + std::to_string(limit) + " bytes"));
+      Send(connection,
+           ProblemResponse(413, "Request body too large",
+                           "bodies are limited to " + std::to_string(limit) + " bytes"));
       return 413;
     }
   }

@@ -24,9 +24,9 @@ struct mg_connection;
 namespace sieve {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // URL-decoded path, without the query
-  std::string query;   // raw query string, without '?'
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // URL-decoded path, without the query
+  std::string query;                           // raw query string, without '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_addr;

@@ -14,11 +14,21 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
               spdlog::memory_buf_t& dest) override {
     for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
-        case '\r': dest.append(std::string_view("\\r")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
+        case '\r':
+          dest.append(std::string_view("\\r"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char u[8];
@@ -37,11 +47,16 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
 
 spdlog::level::level_enum LevelOf(LogConfig::Level level) {
   switch (level) {
-    case LogConfig::Level::kTrace: return spdlog::level::trace;
-    case LogConfig::Level::kDebug: return spdlog::level::debug;
-    case LogConfig::Level::kInfo: return spdlog::level::info;
-    case LogConfig::Level::kWarn: return spdlog::level::warn;
-    case LogConfig::Level::kError: return spdlog::level::err;
+    case LogConfig::Level::kTrace:
+      return spdlog::level::trace;
+    case LogConfig::Level::kDebug:
+      return spdlog::level::debug;
+    case LogConfig::Level::kInfo:
+      return spdlog::level::info;
+    case LogConfig::Level::kWarn:
+      return spdlog::level::warn;
+    case LogConfig::Level::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }

@@ -1,11 +1,6 @@
 #include "daemon/metrics.h"
 
 #include <dirent.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <map>
-#include <mutex>
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -13,6 +8,11 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "connectors/codec/record_decoder.h"
@@ -62,8 +62,10 @@ class ProcessCollector : public prometheus::Collectable {
       f.help = help;
       f.type = type;
       prometheus::ClientMetric m;
-      if (type == prometheus::MetricType::Counter) m.counter.value = v;
-      else m.gauge.value = v;
+      if (type == prometheus::MetricType::Counter)
+        m.counter.value = v;
+      else
+        m.gauge.value = v;
       f.metric.push_back(m);
       out.push_back(std::move(f));
     };
@@ -85,25 +87,82 @@ class DaemonMetrics::Impl {
  public:
   explicit Impl(std::string_view version)
       : registry(std::make_shared<prometheus::Registry>()),
-        consumed(BuildCounter().Name("sieve_records_consumed_total").Help("Records received from Kafka.").Register(*registry)),
-        dead_lettered(BuildCounter().Name("sieve_records_dead_lettered_total").Help("Undecodable records sent to the dead-letter topic, by reason.").Register(*registry)),
-        lag(BuildGauge().Name("sieve_consumer_lag").Help("Records behind the end of the assigned partitions (-1 unknown).").Register(*registry)),
-        window_rows(BuildGauge().Name("sieve_window_rows").Help("Rows in the training window.").Register(*registry)),
-        retrain_duration(BuildHistogram().Name("sieve_retrain_duration_seconds").Help("Duration of trainings, successful or not.").Register(*registry)),
-        retrains(BuildCounter().Name("sieve_retrains_total").Help("Trainings started, by trigger.").Register(*registry)),
-        retrain_failures(BuildCounter().Name("sieve_retrain_failures_total").Help("Trainings that failed (retried with backoff).").Register(*registry)),
-        last_success(BuildGauge().Name("sieve_last_success_timestamp_seconds").Help("Unix time of the last successful training.").Register(*registry)),
-        active_version(BuildGauge().Name("sieve_active_version").Help("Number of the active feature-set version (0 none).").Register(*registry)),
-        selected(BuildGauge().Name("sieve_selected_features").Help("Features in the active version.").Register(*registry)),
-        budget_ratio(BuildGauge().Name("sieve_budget_use_ratio").Help("Used / declared budget of the active version, per resource.").Register(*registry)),
-        validation(BuildGauge().Name("sieve_validation_metric").Help("Validation metrics of the active version.").Register(*registry)),
-        jaccard(BuildGauge().Name("sieve_jaccard_previous_active").Help("Jaccard similarity of the active version to the previous active one.").Register(*registry)),
-        publish_failures(BuildCounter().Name("sieve_publish_failures_total").Help("Versions that could not be published to Kafka.").Register(*registry)),
-        background_errors(BuildCounter().Name("sieve_background_errors_total").Help("Errors of background work, by component.").Register(*registry)),
-        reload_success(BuildGauge().Name("sieve_config_reload_success").Help("1 if the last configuration reload succeeded.").Register(*registry)),
-        reload_timestamp(BuildGauge().Name("sieve_config_reload_timestamp_seconds").Help("Unix time of the last reload attempt.").Register(*registry)),
-        reloads(BuildCounter().Name("sieve_config_reloads_total").Help("Configuration reloads, by result.").Register(*registry)),
-        build_info(BuildGauge().Name("sieve_build_info").Help("Build information; always 1.").Register(*registry)) {
+        consumed(BuildCounter()
+                     .Name("sieve_records_consumed_total")
+                     .Help("Records received from Kafka.")
+                     .Register(*registry)),
+        dead_lettered(BuildCounter()
+                          .Name("sieve_records_dead_lettered_total")
+                          .Help("Undecodable records sent to the dead-letter topic, by reason.")
+                          .Register(*registry)),
+        lag(BuildGauge()
+                .Name("sieve_consumer_lag")
+                .Help("Records behind the end of the assigned partitions (-1 unknown).")
+                .Register(*registry)),
+        window_rows(BuildGauge()
+                        .Name("sieve_window_rows")
+                        .Help("Rows in the training window.")
+                        .Register(*registry)),
+        retrain_duration(BuildHistogram()
+                             .Name("sieve_retrain_duration_seconds")
+                             .Help("Duration of trainings, successful or not.")
+                             .Register(*registry)),
+        retrains(BuildCounter()
+                     .Name("sieve_retrains_total")
+                     .Help("Trainings started, by trigger.")
+                     .Register(*registry)),
+        retrain_failures(BuildCounter()
+                             .Name("sieve_retrain_failures_total")
+                             .Help("Trainings that failed (retried with backoff).")
+                             .Register(*registry)),
+        last_success(BuildGauge()
+                         .Name("sieve_last_success_timestamp_seconds")
+                         .Help("Unix time of the last successful training.")
+                         .Register(*registry)),
+        active_version(BuildGauge()
+                           .Name("sieve_active_version")
+                           .Help("Number of the active feature-set version (0 none).")
+                           .Register(*registry)),
+        selected(BuildGauge()
+                     .Name("sieve_selected_features")
+                     .Help("Features in the active version.")
+                     .Register(*registry)),
+        budget_ratio(BuildGauge()
+                         .Name("sieve_budget_use_ratio")
+                         .Help("Used / declared budget of the active version, per resource.")
+                         .Register(*registry)),
+        validation(BuildGauge()
+                       .Name("sieve_validation_metric")
+                       .Help("Validation metrics of the active version.")
+                       .Register(*registry)),
+        jaccard(BuildGauge()
+                    .Name("sieve_jaccard_previous_active")
+                    .Help("Jaccard similarity of the active version to the previous active one.")
+                    .Register(*registry)),
+        publish_failures(BuildCounter()
+                             .Name("sieve_publish_failures_total")
+                             .Help("Versions that could not be published to Kafka.")
+                             .Register(*registry)),
+        background_errors(BuildCounter()
+                              .Name("sieve_background_errors_total")
+                              .Help("Errors of background work, by component.")
+                              .Register(*registry)),
+        reload_success(BuildGauge()
+                           .Name("sieve_config_reload_success")
+                           .Help("1 if the last configuration reload succeeded.")
+                           .Register(*registry)),
+        reload_timestamp(BuildGauge()
+                             .Name("sieve_config_reload_timestamp_seconds")
+                             .Help("Unix time of the last reload attempt.")
+                             .Register(*registry)),
+        reloads(BuildCounter()
+                    .Name("sieve_config_reloads_total")
+                    .Help("Configuration reloads, by result.")
+                    .Register(*registry)),
+        build_info(BuildGauge()
+                       .Name("sieve_build_info")
+                       .Help("Build information; always 1.")
+                       .Register(*registry)) {
     build_info.Add({{"version", std::string(version)}}).Set(1);
     reload_success.Add({}).Set(1);
     reload_timestamp.Add({});
@@ -144,8 +203,9 @@ void DaemonMetrics::ObserveSource(std::string_view pipeline, const FeatureSource
   const std::string p(pipeline);
   std::lock_guard lock(impl_->mu);
   FeatureSourceStats& last = impl_->last_stats[p];
-  impl_->consumed.Add({{"pipeline", p}}).Increment(
-      static_cast<double>(stats.records_consumed - std::min(stats.records_consumed, last.records_consumed)));
+  impl_->consumed.Add({{"pipeline", p}})
+      .Increment(static_cast<double>(stats.records_consumed -
+                                     std::min(stats.records_consumed, last.records_consumed)));
   for (size_t r = 0; r < kDecodeErrorReasonCount; ++r) {
     const uint64_t now = stats.dead_lettered_by_reason[r], before = last.dead_lettered_by_reason[r];
     auto& counter = impl_->dead_lettered.Add(

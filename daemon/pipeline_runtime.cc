@@ -31,10 +31,14 @@ std::string Describe(const FeatureSetVersion& v) {
 
 std::string_view OperationStateName(Operation::State state) {
   switch (state) {
-    case Operation::State::kPending: return "pending";
-    case Operation::State::kRunning: return "running";
-    case Operation::State::kSucceeded: return "succeeded";
-    case Operation::State::kFailed: return "failed";
+    case Operation::State::kPending:
+      return "pending";
+    case Operation::State::kRunning:
+      return "running";
+    case Operation::State::kSucceeded:
+      return "succeeded";
+    case Operation::State::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -49,8 +53,7 @@ SchedulerOptions PipelineRuntime::SchedulerOptionsFor(const PipelineConfig& conf
 }
 
 PipelineRuntime::PipelineRuntime(PipelineConfig config, KafkaConfig kafka,
-                                 std::string bootstrap_servers, int math_threads,
-                                 PipelineDeps deps)
+                                 std::string bootstrap_servers, int math_threads, PipelineDeps deps)
     : config_(std::move(config)),
       kafka_(std::move(kafka)),
       bootstrap_servers_(std::move(bootstrap_servers)),
@@ -95,8 +98,8 @@ Status PipelineRuntime::Start() {
   schema.discover_numeric_features = config_.discovery;
   std::unique_ptr<RecordDecoder> decoder;
   if (config_.format == PipelineConfig::Format::kCsv) {
-    CsvDecoderOptions options{.schema = schema, .header = config_.csv.header,
-                              .delimiter = config_.csv.delimiter};
+    CsvDecoderOptions options{
+        .schema = schema, .header = config_.csv.header, .delimiter = config_.csv.delimiter};
     SIEVE_ASSIGN_OR_RETURN(decoder, CreateCsvDecoder(std::move(options)));
   } else {
     SIEVE_ASSIGN_OR_RETURN(decoder, CreateJsonDecoder(JsonDecoderOptions{.schema = schema}));
@@ -195,8 +198,10 @@ void PipelineRuntime::IngestLoop() {
           acked = source_->Acknowledge(polled->position);
         }
         // An unacknowledged position is only redelivered later; the store skips it.
-        if (!acked.ok()) SetError("acknowledge", acked);
-        else ClearError("acknowledge");
+        if (!acked.ok())
+          SetError("acknowledge", acked);
+        else
+          ClearError("acknowledge");
       }
     }
     batch.Clear();
@@ -259,7 +264,8 @@ Status PipelineRuntime::PersistBatch(RecordBatch& batch, const SourcePosition& p
   if (chunk.num_rows > 0 && ++chunks_since_trim_ >= kTrimEveryChunks) {
     chunks_since_trim_ = 0;
     // Keep twice the window so a restart still restores a full one.
-    auto trimmed = deps_.store->TrimWindow(config_.name, 2 * static_cast<size_t>(config_.window.size));
+    auto trimmed =
+        deps_.store->TrimWindow(config_.name, 2 * static_cast<size_t>(config_.window.size));
     if (!trimmed.has_value()) SetError("trim", trimmed.error());
   }
   return Status::Ok();
@@ -289,10 +295,10 @@ void PipelineRuntime::MaybeStartTraining() {
   if (training_thread_.joinable()) training_thread_.join();  // finished: training_ was false
   spdlog::info("pipeline {}: training on {} rows ({})", config_.name, snapshot->num_rows,
                trigger->reason);
-  training_thread_ = std::thread([this, t = *trigger, snapshot, offsets = std::move(offsets),
-                                  operation_id]() mutable {
-    RunTraining(std::move(t), std::move(snapshot), std::move(offsets), std::move(operation_id));
-  });
+  training_thread_ = std::thread(
+      [this, t = *trigger, snapshot, offsets = std::move(offsets), operation_id]() mutable {
+        RunTraining(std::move(t), std::move(snapshot), std::move(offsets), std::move(operation_id));
+      });
 }
 
 void PipelineRuntime::RunTraining(Trigger trigger, std::shared_ptr<const WindowSnapshot> snapshot,
@@ -323,8 +329,11 @@ void PipelineRuntime::RunTraining(Trigger trigger, std::shared_ptr<const WindowS
     } else if (a.error().code() != StatusCode::kNotFound) {
       return std::unexpected(a.error());
     }
-    TrainRequest request{.window = snapshot, .pipeline = config_, .active = active,
-                         .threads = math_threads_, .cancel = &cancel_training_};
+    TrainRequest request{.window = snapshot,
+                         .pipeline = config_,
+                         .active = active,
+                         .threads = math_threads_,
+                         .cancel = &cancel_training_};
     SIEVE_ASSIGN_OR_RETURN(TrainResult trained, TrainCandidate(request, clock));
     PromotionInput input;
     input.metric_name = trained.metric_name;
@@ -349,7 +358,8 @@ void PipelineRuntime::RunTraining(Trigger trigger, std::shared_ptr<const WindowS
     CommitOptions commit;
     commit.make_active = decision.make_active;
     commit.make_candidate = decision.make_candidate;
-    SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion stored, store.CommitVersion(std::move(version), commit));
+    SIEVE_ASSIGN_OR_RETURN(FeatureSetVersion stored,
+                           store.CommitVersion(std::move(version), commit));
     return stored;
   };
   Result<FeatureSetVersion> result = run();
@@ -422,7 +432,8 @@ std::optional<Operation> PipelineRuntime::GetOperation(std::string_view id) cons
 }
 
 Status PipelineRuntime::Pause(std::string_view reason) {
-  PipelineState state{.paused = true, .reason = std::string(reason),
+  PipelineState state{.paused = true,
+                      .reason = std::string(reason),
                       .updated_at_unix_ms = WallMillis(*deps_.clock)};
   SIEVE_RETURN_IF_ERROR(deps_.store->SetPipelineState(config_.name, state));
   std::lock_guard lock(mu_);
@@ -433,7 +444,8 @@ Status PipelineRuntime::Pause(std::string_view reason) {
 }
 
 Status PipelineRuntime::Resume(std::string_view reason) {
-  PipelineState state{.paused = false, .reason = std::string(reason),
+  PipelineState state{.paused = false,
+                      .reason = std::string(reason),
                       .updated_at_unix_ms = WallMillis(*deps_.clock)};
   SIEVE_RETURN_IF_ERROR(deps_.store->SetPipelineState(config_.name, state));
   std::lock_guard lock(mu_);

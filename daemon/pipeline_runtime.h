@@ -91,8 +91,8 @@ struct PipelineStatus {
   bool assigned = false;  // the consumer holds at least one partition
   size_t window_rows = 0;
   size_t window_capacity = 0;
-  uint64_t records_ingested = 0;   // rows appended to the window since start
-  uint64_t records_skipped = 0;    // redelivered rows the store already held
+  uint64_t records_ingested = 0;  // rows appended to the window since start
+  uint64_t records_skipped = 0;   // redelivered rows the store already held
   int64_t consumer_lag = -1;
   uint64_t records_consumed = 0;       // messages received from Kafka
   uint64_t records_dead_lettered = 0;  // undecodable messages sent to the dead-letter topic

@@ -30,12 +30,13 @@ PromotionDecision DecidePromotion(const PromotionInput& input) {
     comparison = input.metric_name + " " + comparison;
     if (drop > input.max_regression) {
       decision.state = FeatureSetState::kRejected;
-      decision.reason = "rejected: " + comparison + " v" + std::to_string(input.active_version) +
-                        " stays active";
+      decision.reason =
+          "rejected: " + comparison + " v" + std::to_string(input.active_version) + " stays active";
       return decision;
     }
   } else {
-    comparison = input.metric_name + Format(" %.4f, no active version to compare with", input.candidate_metric, 0, 0);
+    comparison = input.metric_name +
+                 Format(" %.4f, no active version to compare with", input.candidate_metric, 0, 0);
   }
   if (!input.auto_promote) {
     decision.state = FeatureSetState::kCandidate;

@@ -18,10 +18,10 @@
 namespace sieve {
 
 struct PromotionInput {
-  std::string metric_name;                  // e.g. "accuracy"; higher is better
-  double candidate_metric = 0;              // candidate, on the validation slice
-  std::optional<double> active_metric;      // active version re-scored on the same slice
-  uint64_t active_version = 0;              // 0 = none
+  std::string metric_name;                    // e.g. "accuracy"; higher is better
+  double candidate_metric = 0;                // candidate, on the validation slice
+  std::optional<double> active_metric;        // active version re-scored on the same slice
+  uint64_t active_version = 0;                // 0 = none
   std::vector<std::string> exceeded_budgets;  // resources the candidate exceeds
   double max_regression = 0.01;
   bool auto_promote = true;

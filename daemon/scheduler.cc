@@ -7,11 +7,16 @@ namespace sieve {
 
 std::string_view TriggerKindName(TriggerKind kind) {
   switch (kind) {
-    case TriggerKind::kApi: return "api";
-    case TriggerKind::kRecords: return "records";
-    case TriggerKind::kTime: return "time";
-    case TriggerKind::kDrift: return "drift";
-    case TriggerKind::kRetry: return "retry";
+    case TriggerKind::kApi:
+      return "api";
+    case TriggerKind::kRecords:
+      return "records";
+    case TriggerKind::kTime:
+      return "time";
+    case TriggerKind::kDrift:
+      return "drift";
+    case TriggerKind::kRetry:
+      return "retry";
   }
   return "unknown";
 }
@@ -38,8 +43,7 @@ std::optional<Trigger> TrainingScheduler::Poll(int64_t window_rows, bool paused,
                    "window reached min_records (" + std::to_string(window_rows) + " rows)"};
   }
   if (options_.every_records > 0 && records_since_training_ >= options_.every_records) {
-    return Trigger{TriggerKind::kRecords,
-                   std::to_string(records_since_training_) + " new records"};
+    return Trigger{TriggerKind::kRecords, std::to_string(records_since_training_) + " new records"};
   }
   if (options_.every.count() > 0 && now - last_start_ >= options_.every.count()) {
     return Trigger{TriggerKind::kTime, "schedule period elapsed"};

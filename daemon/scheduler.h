@@ -24,10 +24,10 @@
 namespace sieve {
 
 struct SchedulerOptions {
-  int64_t every_records = 0;                       // 0 = off
-  std::chrono::microseconds every{0};              // 0 = off
-  double psi_threshold = 0;                        // 0 = drift trigger off
-  int64_t min_records = 1;                         // window rows before the first training
+  int64_t every_records = 0;           // 0 = off
+  std::chrono::microseconds every{0};  // 0 = off
+  double psi_threshold = 0;            // 0 = drift trigger off
+  int64_t min_records = 1;             // window rows before the first training
   // How often drift is measured; each measurement costs a pass over the window.
   std::chrono::microseconds drift_check_interval = std::chrono::seconds(5);
   std::chrono::microseconds initial_backoff = std::chrono::seconds(5);

@@ -37,25 +37,38 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string RenderStatusPage(DaemonControl& control) {
-  std::string html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>sieve</title>"
-                     "<meta http-equiv=\"refresh\" content=\"10\"><style>";
+  std::string html =
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>sieve</title>"
+      "<meta http-equiv=\"refresh\" content=\"10\"><style>";
   html += kStyle;
   html += "</style></head><body><h1>sieve ";
   html += HtmlEscape(control.Version());
-  html += "</h1><p class=\"muted\">Refreshes every 10 s. API: <code>/v1/pipelines</code>, "
-          "metrics: <code>/metrics</code>.</p>";
+  html +=
+      "</h1><p class=\"muted\">Refreshes every 10 s. API: <code>/v1/pipelines</code>, "
+      "metrics: <code>/metrics</code>.</p>";
   FeatureSetStore& store = control.store();
   const auto pipelines = control.Pipelines();
   if (pipelines.empty()) html += "<p>No pipelines configured.</p>";
@@ -74,7 +87,8 @@ std::string RenderStatusPage(DaemonControl& control) {
       const TrainingRecord& t = *s.last_training;
       html += "<tr><th>last training</th><td>" + TimeText(t.started_at_unix_ms) + ", " +
               Number(t.seconds, "%.1f") + " s, " + HtmlEscape(t.trigger_reason) + ": " +
-              (t.ok ? "<span class=ok>ok</span>" : "<span class=bad>" + HtmlEscape(t.error) + "</span>") +
+              (t.ok ? "<span class=ok>ok</span>"
+                    : "<span class=bad>" + HtmlEscape(t.error) + "</span>") +
               "</td></tr>";
     }
     if (!s.last_error.empty()) {
@@ -85,12 +99,14 @@ std::string RenderStatusPage(DaemonControl& control) {
     if (active.has_value()) {
       const FeatureSetVersion& v = *active;
       html += "<h3>Active version v" + std::to_string(v.version) + "</h3><p>" +
-              HtmlEscape(v.reason) + "</p><table><tr><th>rank</th><th>feature</th><th>kind</th>"
+              HtmlEscape(v.reason) +
+              "</p><table><tr><th>rank</th><th>feature</th><th>kind</th>"
               "<th>attention weight</th></tr>";
       double max_weight = 0;
       for (const auto& f : v.features) max_weight = std::max(max_weight, f.attention_weight);
       for (const auto& f : v.features) {
-        const int width = max_weight > 0 ? static_cast<int>(200 * f.attention_weight / max_weight) : 0;
+        const int width =
+            max_weight > 0 ? static_cast<int>(200 * f.attention_weight / max_weight) : 0;
         html += "<tr><td>" + std::to_string(f.rank) + "</td><td>" + HtmlEscape(f.name) +
                 "</td><td>" + std::string(FeatureKindName(f.kind)) +
                 "</td><td><span class=bar style=\"width:" + std::to_string(width) +
@@ -114,8 +130,9 @@ std::string RenderStatusPage(DaemonControl& control) {
     }
     auto history = store.History(s.name, HistoryQuery{.before = 0, .limit = 10});
     if (history.has_value() && !history->versions.empty()) {
-      html += "<h3>Recent versions</h3><table><tr><th>version</th><th>created</th><th>state</th>"
-              "<th>features</th><th>metrics</th><th>reason</th></tr>";
+      html +=
+          "<h3>Recent versions</h3><table><tr><th>version</th><th>created</th><th>state</th>"
+          "<th>features</th><th>metrics</th><th>reason</th></tr>";
       for (const auto& v : history->versions) {
         std::string features, metrics;
         for (const auto& f : v.features) features += (features.empty() ? "" : ", ") + f.name;
@@ -125,7 +142,8 @@ std::string RenderStatusPage(DaemonControl& control) {
         html += "<tr><td>v" + std::to_string(v.version) + "</td><td>" +
                 TimeText(v.created_at_unix_ms) + "</td><td>" +
                 std::string(FeatureSetStateName(v.state)) + "</td><td>" + HtmlEscape(features) +
-                "</td><td>" + HtmlEscape(metrics) + "</td><td>" + HtmlEscape(v.reason) + "</td></tr>";
+                "</td><td>" + HtmlEscape(metrics) + "</td><td>" + HtmlEscape(v.reason) +
+                "</td></tr>";
       }
       html += "</table>";
     }

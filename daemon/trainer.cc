@@ -35,19 +35,24 @@ Result<StructuredDataset> BuildDataset(const WindowSnapshot& window, const Pipel
     spec.costs = feature.costs;
     if (feature.kind == FeatureConfig::Kind::kCategorical) {
       const int c = column_of(window.bucket_columns, feature.name);
-      if (c < 0) return std::unexpected(Status::FailedPrecondition("feature '" + feature.name + "' is not in the window"));
+      if (c < 0)
+        return std::unexpected(
+            Status::FailedPrecondition("feature '" + feature.name + "' is not in the window"));
       spec.kind = FeatureKind::kCategorical;
       spec.buckets = feature.buckets;
       spec.embedding_dim = static_cast<int>(feature.embedding_dim);
       std::vector<int32_t> ids(data.rows);
       for (size_t r = 0; r < data.rows; ++r) {
-        ids[r] = std::clamp<int32_t>(window.buckets[r * nb + c], 0, static_cast<int32_t>(feature.buckets - 1));
+        ids[r] = std::clamp<int32_t>(window.buckets[r * nb + c], 0,
+                                     static_cast<int32_t>(feature.buckets - 1));
       }
       data.numeric.emplace_back();
       data.buckets.push_back(std::move(ids));
     } else {
       const int c = column_of(window.float_columns, feature.name);
-      if (c < 0) return std::unexpected(Status::FailedPrecondition("feature '" + feature.name + "' is not in the window"));
+      if (c < 0)
+        return std::unexpected(
+            Status::FailedPrecondition("feature '" + feature.name + "' is not in the window"));
       std::vector<float> values(data.rows);
       for (size_t r = 0; r < data.rows; ++r) values[r] = window.floats[r * nf + c];
       data.numeric.push_back(std::move(values));
@@ -59,7 +64,8 @@ Result<StructuredDataset> BuildDataset(const WindowSnapshot& window, const Pipel
   std::set<float> distinct;
   bool integral = true;
   for (float y : window.labels) {
-    if (!std::isfinite(y)) return std::unexpected(Status::InvalidArgument("window holds a non-finite label"));
+    if (!std::isfinite(y))
+      return std::unexpected(Status::InvalidArgument("window holds a non-finite label"));
     if (y != std::floor(y)) integral = false;
     if (distinct.size() <= 64) distinct.insert(y);
   }
@@ -72,9 +78,11 @@ Result<StructuredDataset> BuildDataset(const WindowSnapshot& window, const Pipel
   data.labels = window.labels;
   if (task == Task::kClassification) {
     if (distinct.size() < 2) {
-      return std::unexpected(Status::FailedPrecondition("the window holds a single label value; classification needs two"));
+      return std::unexpected(Status::FailedPrecondition(
+          "the window holds a single label value; classification needs two"));
     }
-    if (distinct.size() > 64) return std::unexpected(Status::InvalidArgument("too many label values for classification"));
+    if (distinct.size() > 64)
+      return std::unexpected(Status::InvalidArgument("too many label values for classification"));
     std::map<float, int> index;
     for (float y : distinct) index.emplace(y, static_cast<int>(index.size()));
     for (float& y : data.labels) y = static_cast<float>(index[y]);
@@ -115,8 +123,8 @@ Result<BudgetedSelection> SelectWithBaseline(const StructuredDataset& train,
     }
   }
   for (int m : options.must_include) {
-    input.must_include.push_back(static_cast<int>(
-        std::find(candidates.begin(), candidates.end(), m) - candidates.begin()));
+    input.must_include.push_back(
+        static_cast<int>(std::find(candidates.begin(), candidates.end(), m) - candidates.begin()));
   }
   input.labels = train.labels;
   input.classification = train.task == Task::kClassification;
@@ -159,7 +167,8 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
   // Tail split: the newest rows validate.
   const size_t validation_rows = std::max<size_t>(
       1, static_cast<size_t>(std::llround(data.rows * config.window.validation_fraction)));
-  if (validation_rows >= data.rows) return std::unexpected(Status::FailedPrecondition("window too small to split"));
+  if (validation_rows >= data.rows)
+    return std::unexpected(Status::FailedPrecondition("window too small to split"));
   std::vector<size_t> train_idx(data.rows - validation_rows), validation_idx(validation_rows);
   for (size_t i = 0; i < train_idx.size(); ++i) train_idx[i] = i;
   for (size_t i = 0; i < validation_rows; ++i) validation_idx[i] = train_idx.size() + i;
@@ -195,10 +204,12 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
   if (sequential_attention) {
     SIEVE_ASSIGN_OR_RETURN(selection, SelectUnderBudgets(train, options));
   } else {
-    SIEVE_ASSIGN_OR_RETURN(selection, SelectWithBaseline(train, options, std::string(ConfigName(sel.algorithm))));
+    SIEVE_ASSIGN_OR_RETURN(
+        selection, SelectWithBaseline(train, options, std::string(ConfigName(sel.algorithm))));
   }
   if (selection.units.empty()) {
-    return std::unexpected(Status::FailedPrecondition("nothing selected: " + selection.stop_reason));
+    return std::unexpected(
+        Status::FailedPrecondition("nothing selected: " + selection.stop_reason));
   }
   if (cancelled()) return std::unexpected(Status::Cancelled("training abandoned"));
 
@@ -207,7 +218,8 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
   fit.batch_size = options.batch_size;
   fit.learning_rate = options.learning_rate;
   fit.seed = sel.seed;
-  const int64_t per_epoch = static_cast<int64_t>((train.rows + fit.batch_size - 1) / fit.batch_size);
+  const int64_t per_epoch =
+      static_cast<int64_t>((train.rows + fit.batch_size - 1) / fit.batch_size);
   fit.steps = std::clamp<int64_t>(10 * per_epoch, 300, 1500);
 
   const std::vector<int> chosen = UnitIndices(selection);
@@ -239,7 +251,8 @@ Result<TrainResult> TrainCandidate(const TrainRequest& request, const Clock& clo
   v.config_hash = PipelineConfigHash(config);
   v.hyperparameters = {
       {"k", std::to_string(options.k)},
-      {"hidden_units", [&] {
+      {"hidden_units",
+       [&] {
          std::string s;
          for (int h : options.hidden) s += (s.empty() ? "" : ",") + std::to_string(h);
          return s;

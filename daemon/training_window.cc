@@ -47,7 +47,8 @@ void TrainingWindow::ShrinkReservoirLocked() {
   // Keep the most recently arrived rows, in arrival order.
   std::vector<size_t> order(data_.num_rows);
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return arrival_[a] < arrival_[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return arrival_[a] < arrival_[b]; });
   order.erase(order.begin(), order.end() - capacity_);
   const size_t nf = data_.float_columns.size(), nb = data_.bucket_columns.size();
   WindowSnapshot kept;
@@ -55,8 +56,10 @@ void TrainingWindow::ShrinkReservoirLocked() {
   kept.bucket_columns = data_.bucket_columns;
   std::vector<uint64_t> arrival;
   for (size_t r : order) {
-    kept.floats.insert(kept.floats.end(), data_.floats.begin() + r * nf, data_.floats.begin() + (r + 1) * nf);
-    kept.buckets.insert(kept.buckets.end(), data_.buckets.begin() + r * nb, data_.buckets.begin() + (r + 1) * nb);
+    kept.floats.insert(kept.floats.end(), data_.floats.begin() + r * nf,
+                       data_.floats.begin() + (r + 1) * nf);
+    kept.buckets.insert(kept.buckets.end(), data_.buckets.begin() + r * nb,
+                        data_.buckets.begin() + (r + 1) * nb);
     kept.labels.push_back(data_.labels[r]);
     arrival.push_back(arrival_[r]);
   }
@@ -127,14 +130,17 @@ std::shared_ptr<const WindowSnapshot> TrainingWindow::Snapshot() const {
   if (reservoir_) {  // hand rows out in arrival order
     std::vector<size_t> order(snapshot->num_rows);
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return arrival_[a] < arrival_[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return arrival_[a] < arrival_[b]; });
     WindowSnapshot sorted;
     sorted.float_columns = snapshot->float_columns;
     sorted.bucket_columns = snapshot->bucket_columns;
     sorted.num_rows = snapshot->num_rows;
     for (size_t r : order) {
-      sorted.floats.insert(sorted.floats.end(), data_.floats.begin() + r * nf, data_.floats.begin() + (r + 1) * nf);
-      sorted.buckets.insert(sorted.buckets.end(), data_.buckets.begin() + r * nb, data_.buckets.begin() + (r + 1) * nb);
+      sorted.floats.insert(sorted.floats.end(), data_.floats.begin() + r * nf,
+                           data_.floats.begin() + (r + 1) * nf);
+      sorted.buckets.insert(sorted.buckets.end(), data_.buckets.begin() + r * nb,
+                            data_.buckets.begin() + (r + 1) * nb);
       sorted.labels.push_back(data_.labels[r]);
     }
     *snapshot = std::move(sorted);

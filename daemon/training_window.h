@@ -53,7 +53,7 @@ class TrainingWindow {
   size_t begin_ = 0;     // first live row in data_ (sliding)
   const bool reservoir_;
   std::mt19937_64 rng_;
-  uint64_t seen_ = 0;             // rows ever appended (reservoir)
+  uint64_t seen_ = 0;              // rows ever appended (reservoir)
   std::vector<uint64_t> arrival_;  // arrival number of each row (reservoir)
 };
 

@@ -16,9 +16,12 @@ int main(int argc, char** argv) {
   double rate = 0;
   int64_t drift_after = 0;
   uint64_t seed = 1;
-  app.add_option("--count", count, "Records to write; 0 = until killed")->check(CLI::NonNegativeNumber);
-  app.add_option("--rate", rate, "Records per second; 0 = as fast as possible")->check(CLI::NonNegativeNumber);
-  app.add_option("--drift-after", drift_after, "Change the planted features after this many records; 0 = never")
+  app.add_option("--count", count, "Records to write; 0 = until killed")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--rate", rate, "Records per second; 0 = as fast as possible")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--drift-after", drift_after,
+                 "Change the planted features after this many records; 0 = never")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", seed, "Random seed");
   CLI11_PARSE(app, argc, argv);
@@ -27,7 +30,8 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; count == 0 || i < count; ++i) {
     const std::string line = generator.Next();
-    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() || std::fputc('\n', stdout) == EOF) {
+    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
+        std::fputc('\n', stdout) == EOF) {
       return 0;  // the reader went away
     }
     if (rate > 0) {

@@ -7,6 +7,7 @@
 // Under systemd (NOTIFY_SOCKET): READY=1, WATCHDOG=1, RELOADING=1 + MONOTONIC_USEC,
 // STOPPING=1. Exit codes: 0 stopped cleanly, 1 invalid config, 2 could not start.
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -15,8 +16,6 @@
 #include <future>
 #include <iostream>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "config/config_loader.h"
 #include "daemon/daemon.h"

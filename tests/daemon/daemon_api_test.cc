@@ -19,8 +19,8 @@
 namespace sieve {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 using testing::Http;
 using testing::HttpResult;
 using testing::RunCommand;
@@ -34,9 +34,11 @@ std::string ConfigText(const TempDir& dir, const std::string& schedule = kDefaul
                        int window = 20000) {
   return R"(
 daemon:
-  data_dir: )" + dir.File("data") + R"(
+  data_dir: )" +
+         dir.File("data") + R"(
   http: {listen: "127.0.0.1:0", max_body_bytes: 4096}
-  admin_token_file: )" + dir.File("token") + R"(
+  admin_token_file: )" +
+         dir.File("token") + R"(
   training_threads: 1
   shutdown_timeout: 10s
 kafka:
@@ -57,8 +59,10 @@ pipelines:
       - {name: noise_1}
       - {name: noise_2}
     selector: {k: 3, hidden_units: [16], steps_per_round: 100, seed: 3}
-    window: {size: )" + std::to_string(window) + R"(, validation_fraction: 0.2}
-    schedule: )" + schedule + R"(
+    window: {size: )" +
+         std::to_string(window) + R"(, validation_fraction: 0.2}
+    schedule: )" +
+         schedule + R"(
     promotion: {max_regression: 0.01}
 )";
 }
@@ -125,14 +129,17 @@ TEST_F(DaemonApiTest, TrainsPlantedFeaturesAndServesTheApi) {
   EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/pause", "", "wrong").status, 401);
 
   // Malformed JSON is a 400 problem, and the daemon keeps serving.
-  HttpResult malformed = Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": ", kToken);
+  HttpResult malformed =
+      Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": ", kToken);
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.content_type, "application/problem+json");
   EXPECT_EQ(json::parse(malformed.body)["status"], 400);
   EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/promote", "[1]", kToken).status, 400);
-  EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": 99}", kToken).status, 404);
-  EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/promote", std::string(5000, ' '), kToken).status,
-            413);
+  EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": 99}", kToken).status,
+            404);
+  EXPECT_EQ(
+      Http("POST", base_ + "/v1/pipelines/ctr/promote", std::string(5000, ' '), kToken).status,
+      413);
   EXPECT_EQ(Http("GET", base_ + "/healthz").status, 200);
 
   // Retrain: 202 and an operation that completes with a new version.
@@ -146,7 +153,9 @@ TEST_F(DaemonApiTest, TrainsPlantedFeaturesAndServesTheApi) {
   EXPECT_EQ(done["version"], 2);
 
   // Pause refuses retrains; resume allows them again.
-  EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/pause", "{\"reason\":\"maintenance\"}", kToken).status, 200);
+  EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/pause", "{\"reason\":\"maintenance\"}", kToken)
+                .status,
+            200);
   EXPECT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/retrain", "", kToken).status, 409);
   json paused = json::parse(Http("GET", base_ + "/v1/pipelines/ctr").body);
   EXPECT_EQ(paused["paused"], true);
@@ -160,7 +169,8 @@ TEST_F(DaemonApiTest, TrainsPlantedFeaturesAndServesTheApi) {
   json v3 = json::parse(rollback.body);
   EXPECT_EQ(v3["version"], 3);
   EXPECT_EQ(v3["parent"], 1);
-  EXPECT_EQ(json::parse(Http("GET", base_ + "/v1/pipelines/ctr/versions/active").body)["version"], 3);
+  EXPECT_EQ(json::parse(Http("GET", base_ + "/v1/pipelines/ctr/versions/active").body)["version"],
+            3);
   json history = json::parse(Http("GET", base_ + "/v1/pipelines/ctr/versions?limit=2").body);
   ASSERT_EQ(history["versions"].size(), 2u);
   EXPECT_EQ(history["versions"][0]["version"], 3);
@@ -171,7 +181,8 @@ TEST_F(DaemonApiTest, TrainsPlantedFeaturesAndServesTheApi) {
   EXPECT_EQ(Http("GET", base_ + "/v1/pipelines/ctr/diff?from=banana").status, 400);
 
   // Promote an explicit version.
-  HttpResult promote = Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": 2}", kToken);
+  HttpResult promote =
+      Http("POST", base_ + "/v1/pipelines/ctr/promote", "{\"version\": 2}", kToken);
   ASSERT_EQ(promote.status, 200) << promote.body;
   EXPECT_EQ(json::parse(Http("GET", base_ + "/v1/pipelines/ctr").body)["active_version"], 2);
 
@@ -211,7 +222,8 @@ TEST_F(DaemonApiTest, FailedTrainingIsRecordedAndRetriedWithBackoff) {
   EXPECT_THAT(failed["last_error"].get<std::string>(), HasSubstr("train"));
   EXPECT_EQ(failed["active_version"], 0);
   const std::string metrics = daemon_->MetricsText();
-  EXPECT_THAT(metrics, ::testing::ContainsRegex("sieve_retrain_failures_total\\{pipeline=\"ctr\"\\} [2-9]"));
+  EXPECT_THAT(metrics,
+              ::testing::ContainsRegex("sieve_retrain_failures_total\\{pipeline=\"ctr\"\\} [2-9]"));
   EXPECT_EQ(Http("GET", base_ + "/healthz").status, 200);
 }
 

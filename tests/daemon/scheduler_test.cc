@@ -40,7 +40,8 @@ TEST(SchedulerTest, WaitsForMinRecordsThenFiresOnce) {
   EXPECT_FALSE(s.Poll(1000, false, {}).has_value()) << "one training at a time";
   s.OnTrainingFinished(true);
   auto next = s.Poll(1000, false, {});
-  ASSERT_TRUE(next.has_value()) << "records that arrived during the training count towards the next";
+  ASSERT_TRUE(next.has_value())
+      << "records that arrived during the training count towards the next";
   EXPECT_EQ(next->reason, "1000 new records");
 }
 

@@ -2,15 +2,14 @@
 // READY, WATCHDOG, RELOADING (with MONOTONIC_USEC) then READY, and STOPPING; SIGHUP
 // with a valid and a broken config; SIGTERM exit 0; JSON log lines; --version.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -126,7 +125,8 @@ TEST(SievedLifecycleTest, SystemdNotificationsReloadAndTerm) {
     auto j = nlohmann::json::parse(line, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << line;
     EXPECT_TRUE(j.contains("time") && j.contains("level") && j.contains("message")) << line;
-    if (j["message"].get<std::string>().find("bogus") != std::string::npos) reload_failure_logged = true;
+    if (j["message"].get<std::string>().find("bogus") != std::string::npos)
+      reload_failure_logged = true;
     ++lines;
   }
   EXPECT_GT(lines, 3);
@@ -140,7 +140,8 @@ TEST(SievedLifecycleTest, SigtermDuringALongTrainingExitsWithinTheTimeout) {
       << "\n  http: {listen: \"127.0.0.1:0\"}\n  shutdown_timeout: 2s\n"
          "kafka:\n  bootstrap_servers: embedded\n"
          "pipelines:\n  - name: ctr\n    topic: ctr-events\n    label: {field: clicked}\n"
-         "    features: [{name: user_ctr_7d}, {name: ad_position}, {name: noise_1}, {name: noise_2}]\n"
+         "    features: [{name: user_ctr_7d}, {name: ad_position}, {name: noise_1}, {name: "
+         "noise_2}]\n"
          "    selector: {k: 3, hidden_units: [256, 256], steps_per_round: 100000}\n"
          "    schedule: {min_records: 500}\n";
   const std::string log = dir.File("stderr");
@@ -171,7 +172,8 @@ TEST(SievedLifecycleTest, SigtermDuringALongTrainingExitsWithinTheTimeout) {
                                       " --count 1000 | kcat -P -b " + bootstrap + " -t ctr-events");
   ASSERT_EQ(produced.exit_code, 0) << produced.out;
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!log_contains("training on") && std::chrono::steady_clock::now() < deadline) usleep(100000);
+  while (!log_contains("training on") && std::chrono::steady_clock::now() < deadline)
+    usleep(100000);
   ASSERT_TRUE(log_contains("training on"));
 
   const auto stop_start = std::chrono::steady_clock::now();
@@ -182,7 +184,8 @@ TEST(SievedLifecycleTest, SigtermDuringALongTrainingExitsWithinTheTimeout) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_LT(took, std::chrono::milliseconds(2500)) << "shutdown_timeout is 2 s";
-  EXPECT_TRUE(log_contains("abandoning the training in flight")) << "the training was still running";
+  EXPECT_TRUE(log_contains("abandoning the training in flight"))
+      << "the training was still running";
 }
 
 TEST(SievedLifecycleTest, VersionAndBadInvocations) {

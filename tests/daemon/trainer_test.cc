@@ -126,8 +126,8 @@ TEST(TrainerTest, MissingFeatureAndCancellation) {
   ASSERT_FALSE(missing.has_value());
   EXPECT_THAT(missing.error().message(), ::testing::HasSubstr("'absent'"));
   std::atomic<bool> cancel{true};
-  auto cancelled =
-      TrainCandidate({.window = PlantedWindow(500, 5), .pipeline = Pipeline(), .cancel = &cancel}, clock);
+  auto cancelled = TrainCandidate(
+      {.window = PlantedWindow(500, 5), .pipeline = Pipeline(), .cancel = &cancel}, clock);
   ASSERT_FALSE(cancelled.has_value());
   EXPECT_EQ(cancelled.error().code(), StatusCode::kCancelled);
 }
@@ -150,18 +150,19 @@ TEST(TrainerTest, BaselineAlgorithmOnNumericFeatures) {
   EXPECT_THAT(Names(result.candidate), UnorderedElementsAre("x0", "x1"));
 
   p.constraints.budgets = {{"latency_us", 10}};  // room for one
-  ASSERT_OK_AND_ASSIGN(result, TrainCandidate({.window = PlantedWindow(3000, 6), .pipeline = p}, clock));
+  ASSERT_OK_AND_ASSIGN(result,
+                       TrainCandidate({.window = PlantedWindow(3000, 6), .pipeline = p}, clock));
   EXPECT_EQ(result.candidate.features.size(), 1u);
   EXPECT_LE(result.candidate.budgets.at("latency_us").used, 10);
 
-  auto categorical = TrainCandidate(
-      {.window = PlantedWindow(500, 6),
-       .pipeline = [] {
-         PipelineConfig q = Pipeline();
-         q.selector.algorithm = SelectorConfig::Algorithm::kOmp;
-         return q;
-       }()},
-      clock);
+  auto categorical = TrainCandidate({.window = PlantedWindow(500, 6),
+                                     .pipeline =
+                                         [] {
+                                           PipelineConfig q = Pipeline();
+                                           q.selector.algorithm = SelectorConfig::Algorithm::kOmp;
+                                           return q;
+                                         }()},
+                                    clock);
   ASSERT_FALSE(categorical.has_value());
   EXPECT_THAT(categorical.error().message(), ::testing::HasSubstr("numeric features only"));
 }
