@@ -37,7 +37,7 @@ Result<SelectionReport> RunSelection(const Dataset& data, const SelectionRunOpti
 
   std::vector<int> columns;
   for (size_t i = 0; i < selection.features.size(); ++i) {
-    const SelectedFeature& f = selection.features[i];
+    const FeaturePick& f = selection.features[i];
     columns.push_back(f.index);
     report.features.push_back({data.feature_names[f.index], f.index, static_cast<int>(i) + 1, f.weight});
   }

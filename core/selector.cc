@@ -82,7 +82,7 @@ Status ValidateSelectorOptions(const SelectorOptions& o, size_t num_features) {
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
   if (o.prescreen < -1) return Status::InvalidArgument("prescreen must be -1 (auto), 0 (off) or a count");
-  if (!(o.l2 >= 0)) return Status::InvalidArgument("l2 must be >= 0");
+  if (!(o.l2 >= 0 || o.l2 == -1.0f)) return Status::InvalidArgument("l2 must be >= 0, or -1 for auto");
   if (o.linear_steps < 1) return Status::InvalidArgument("linear_steps must be at least 1");
   return Status::Ok();
 }

@@ -42,11 +42,12 @@ struct SelectorOptions {
   std::vector<int> hidden = {64};  // hidden ReLU layer widths; empty = linear model
   int batch_size = 256;            // rows per Adam step; larger is smoother but slower
   float learning_rate = 2e-3f;     // Adam step size for network and attention logits
-  int steps_per_round = 0;         // training steps between picks; 0 = about one epoch, >= 100
+  int steps_per_round = 0;         // training steps between picks; 0 = about one epoch, >= 300
   double warmup_fraction = 0.1;    // share of all steps trained before the first round
   int features_per_round = 1;      // m: features added per round; >1 for very wide data
-  float l2 = 0.05f;                // weight decay of the selection network: makes attention
-                                   // favour the features the network relies on most
+  float l2 = -1.0f;                // weight decay of the selection network: makes attention
+                                   // favour the features the network relies on most;
+                                   // -1 = auto: 10 / training rows, within [0.01, 0.1]
   float attention_learning_rate = 0.05f;  // Adam step size of the attention logits; they
                                          // must move further per round than the network
 
@@ -62,13 +63,13 @@ struct SelectorOptions {
 // Checks options against a dataset with `num_features` columns.
 Status ValidateSelectorOptions(const SelectorOptions& options, size_t num_features);
 
-struct SelectedFeature {
+struct FeaturePick {
   int index = 0;       // column of the training set
   float weight = 0.0f; // the algorithm's score at pick time (attention weight for SA)
 };
 
 struct Selection {
-  std::vector<SelectedFeature> features;  // in pick order (rank 1 first)
+  std::vector<FeaturePick> features;  // in pick order (rank 1 first)
   int64_t training_steps = 0;             // optimiser steps taken, if any
 };
 

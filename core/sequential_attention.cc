@@ -11,7 +11,12 @@ namespace sieve {
 
 int SequentialAttentionSelector::AutoStepsPerRound(size_t rows, int batch_size) {
   const size_t per_epoch = (rows + batch_size - 1) / static_cast<size_t>(batch_size);
-  return static_cast<int>(std::max<size_t>(100, per_epoch));
+  return static_cast<int>(std::max<size_t>(300, per_epoch));
+}
+
+float SequentialAttentionSelector::EffectiveL2(const SelectorOptions& options, size_t rows) {
+  if (options.l2 >= 0) return options.l2;
+  return std::clamp(10.0f / static_cast<float>(std::max<size_t>(1, rows)), 0.01f, 0.1f);
 }
 
 size_t SequentialAttentionSelector::PrescreenSize(const SelectorOptions& options,
@@ -37,7 +42,7 @@ Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
   SelectorOptions screen = options_;
   screen.k = static_cast<int>(keep);
   std::vector<int> columns;
-  for (const SelectedFeature& f : TopKByScore(scores, screen).features) columns.push_back(f.index);
+  for (const FeaturePick& f : TopKByScore(scores, screen).features) columns.push_back(f.index);
   const Dataset screened = train.Columns(columns);
   SequentialAttentionSelector inner(options_);
   inner.options_.prescreen = 0;
@@ -47,7 +52,7 @@ Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
         static_cast<int>(std::find(columns.begin(), columns.end(), i) - columns.begin()));
   }
   SIEVE_ASSIGN_OR_RETURN(Selection selection, inner.SelectAll(screened, progress));
-  for (SelectedFeature& f : selection.features) f.index = columns[f.index];
+  for (FeaturePick& f : selection.features) f.index = columns[f.index];
   return selection;
 }
 
@@ -66,6 +71,7 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
   if (to_pick <= 0) return selection;
 
   const int m = options_.features_per_round;
+  const float l2 = EffectiveL2(options_, train.rows);
   const int rounds = (to_pick + m - 1) / m;
   const int steps_per_round = options_.steps_per_round > 0
                                   ? options_.steps_per_round
@@ -117,7 +123,7 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
     xa = xb.array().rowwise() * attention.array();
     model.Forward(xa);
     model.Backward(xa, yb.data(), &input_grad);
-    model.AddWeightDecay(options_.l2);
+    model.AddWeightDecay(l2);
     // dL/da_i = sum over the batch of dL/d(x_i a_i) * x_i.
     attention_grad = (input_grad.array() * xb.array()).colwise().sum().matrix();
     // Back through the softmax over unselected features only.

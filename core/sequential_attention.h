@@ -22,11 +22,15 @@ class SequentialAttentionSelector : public Selector {
   Result<Selection> Select(const Dataset& train, const ProgressCallback& progress) override;
 
   // Steps per round chosen when options.steps_per_round is 0: about one pass over the
-  // data, at least 100.
+  // data, at least 300.
   static int AutoStepsPerRound(size_t rows, int batch_size);
 
   // Features kept by the univariate pre-screen for `num_features` columns (all of
   // them when no screening applies).
+  // Weight decay used for `rows` training rows (options.l2, or the auto rule when -1):
+  // fewer rows need more regularisation.
+  static float EffectiveL2(const SelectorOptions& options, size_t rows);
+
   static size_t PrescreenSize(const SelectorOptions& options, size_t num_features);
 
  private:

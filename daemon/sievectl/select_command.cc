@@ -31,7 +31,7 @@ struct SelectFlags {
   int steps_per_round = 0;
   int features_per_round = 1;
   std::vector<int> hidden = {64};
-  float l2 = 0.05f;
+  float l2 = -1.0f;
   float attention_learning_rate = 0.05f;
   bool quiet = false;
   BudgetedSelectFlags budget;  // --schema, --budget, ... (budgeted_select.h)
@@ -210,13 +210,13 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
                   "How validation rows are chosen: stratified (seeded shuffle) or tail (last rows)")
       ->capture_default_str();
   cmd->add_option("--steps-per-round", flags->steps_per_round,
-                  "Sequential Attention training steps per pick (0 = about one pass, >= 100)")
+                  "Sequential Attention training steps per pick (0 = about one pass, >= 300)")
       ->capture_default_str();
   cmd->add_option("--features-per-round", flags->features_per_round,
                   "Features picked per round (more is faster on very wide data)")
       ->capture_default_str();
   cmd->add_option("--hidden", flags->hidden, "Hidden layer widths of the MLP")->capture_default_str();
-  cmd->add_option("--l2", flags->l2, "Weight decay of the selection network")->capture_default_str();
+  cmd->add_option("--l2", flags->l2, "Weight decay of the selection network (-1 = auto from the row count)")->capture_default_str();
   cmd->add_option("--attention-learning-rate", flags->attention_learning_rate,
                   "Adam step size of the attention logits")
       ->capture_default_str();
