@@ -17,6 +17,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/sieved.service
         DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/prometheus/sieve-rules.yaml
               ${PROJECT_SOURCE_DIR}/deploy/prometheus/sieve-rules_test.yaml
+              ${PROJECT_SOURCE_DIR}/deploy/prometheus/prometheus.yml
         DESTINATION ${CMAKE_INSTALL_DATADIR}/sieve/deploy/prometheus)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/grafana/sieve.json
         DESTINATION ${CMAKE_INSTALL_DATADIR}/sieve/deploy/grafana)

@@ -112,6 +112,35 @@ class Queries(unittest.TestCase):
             self.assertEqual(rule["annotations"]["runbook"],
                              "docs/operations.md#" + rule["alert"].lower())
 
+    def test_scrape_job_is_the_one_the_rules_and_dashboard_select(self):
+        with open(os.path.join(DEPLOY, "prometheus", "prometheus.yml")) as f:
+            jobs = [c["job_name"] for c in yaml.safe_load(f)["scrape_configs"]]
+        selected = set(re.findall(r'job="([^"]+)"', " ".join(rule_queries() + dashboard_queries())))
+        self.assertEqual(selected, set(jobs))
+
+    def test_dashboard_structure(self):
+        with open(os.path.join(DEPLOY, "grafana", "sieve.json")) as f:
+            dashboard = json.load(f)
+        panels = dashboard["panels"]
+        ids = [p["id"] for p in panels]
+        self.assertEqual(len(ids), len(set(ids)), "panel ids must be unique")
+        variables = {v["name"] for v in dashboard["templating"]["list"]}
+        cells = set()
+        for panel in panels:
+            box = panel["gridPos"]
+            self.assertLessEqual(box["x"] + box["w"], 24, panel["title"])
+            for x in range(box["x"], box["x"] + box["w"]):
+                for y in range(box["y"], box["y"] + box["h"]):
+                    self.assertNotIn((x, y), cells, f"{panel['title']} overlaps another panel")
+                    cells.add((x, y))
+            if panel["type"] == "row":
+                continue
+            self.assertTrue(panel["targets"], panel["title"])
+            self.assertEqual(panel["datasource"]["uid"], "${datasource}")
+            for target in panel["targets"]:
+                for used in re.findall(r"\$(\w+)", target["expr"]):
+                    self.assertTrue(used in variables or used.startswith("__"), used)
+
     def test_dashboard_queries_parse(self):
         rules = []
         for i, query in enumerate(dashboard_queries()):

@@ -41,7 +41,8 @@ expected=(
   usr/bin/sieved usr/bin/sievectl usr/bin/sieve-kafka-dev usr/bin/sieve-generate
   usr/lib/systemd/system/sieved.service
   usr/share/sieve/examples/quickstart.yaml usr/share/sieve/examples/production.yaml
-  usr/share/sieve/deploy/prometheus/sieve-rules.yaml usr/share/sieve/deploy/grafana/sieve.json
+  usr/share/sieve/deploy/prometheus/sieve-rules.yaml usr/share/sieve/deploy/prometheus/prometheus.yml
+  usr/share/sieve/deploy/grafana/sieve.json
   usr/share/sieve/deploy/kubernetes/kustomization.yaml
 )
 for path in "${expected[@]}"; do
