@@ -14,6 +14,13 @@
 namespace sieve {
 namespace {
 
+// Stable code of a categorical's text: 24 bits of FNV-1a, exactly representable in float.
+float CategoryCode(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return static_cast<float>(h & 0xFFFFFFu);
+}
+
 bool IsMissing(std::string_view s) { return s.empty() || s == "NA" || s == "na" || s == "N/A"; }
 
 // Parses a whole cell as a finite or infinite double. Returns false if it is not a number.
@@ -55,6 +62,7 @@ struct Parser {
   Status error;
   CsvTable table;
   std::vector<std::string> labels;  // raw label text per data row
+  std::vector<char> categorical_;   // per header column
 
   std::string Where(size_t column) const {
     return path + ":" + std::to_string(line) + ":" + std::to_string(column + 1);
@@ -80,6 +88,8 @@ struct Parser {
     if (IsMissing(cell)) {
       v = std::nan("");
       ++table.missing_cells;
+    } else if (categorical_[column]) {
+      if (!ParseNumber(cell, &v) || v != std::floor(v) || std::abs(v) >= (1 << 24)) v = CategoryCode(cell);
     } else if (!ParseNumber(cell, &v)) {
       error = Status::InvalidArgument(
           Where(column) + ": column '" + header[column] + "' has the non-numeric value '" +
@@ -117,6 +127,16 @@ struct Parser {
       return;
     }
     label_index = static_cast<size_t>(it - header.begin());
+    categorical_.assign(header.size(), 0);
+    for (const std::string& name : options.categorical_columns) {
+      const auto c = std::find(header.begin(), header.end(), name);
+      if (c == header.end()) {
+        error = Status::NotFound("the schema's categorical feature '" + name + "' is not a column of " +
+                                 path + "; its columns are: " + ListColumns(header));
+        return;
+      }
+      categorical_[c - header.begin()] = 1;
+    }
     std::set<std::string> seen;
     for (size_t i = 0; i < header.size(); ++i) {
       if (!seen.insert(header[i]).second) {

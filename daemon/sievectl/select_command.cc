@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "config/schema_loader.h"
 #include "connectors/files/csv_table.h"
 #include "core/clock.h"
 #include "core/selection_run.h"
@@ -165,7 +166,15 @@ int RunSelect(const SelectFlags& f) {
   };
   auto task = ParseTask(f.task);
   if (!task) return fail(task.error().WithContext("--task"));
-  auto table = LoadCsvTable(f.input, {.label_column = f.label, .task = *task});
+  std::set<std::string> categoricals;
+  if (!f.budget.schema.empty()) {
+    auto schema = LoadSchemaFile(f.budget.schema);
+    if (!schema) return fail(schema.error());
+    for (const FeatureSpec& spec : schema->schema.features) {
+      if (spec.kind == FeatureKind::kCategorical) categoricals.insert(spec.name);
+    }
+  }
+  auto table = LoadCsvTable(f.input, {.label_column = f.label, .task = *task, .categorical_columns = categoricals});
   if (!table) return fail(table.error());
   if (Status s = ValidateDataset(table->data); !s.ok()) return fail(s.WithContext(f.input));
   if (BudgetedSelectRequested(f.budget)) {

@@ -75,6 +75,26 @@ TEST_F(SievectlSelectTest, MissingValuesAreImputedAndCounted) {
   EXPECT_THAT(r.out, HasSubstr("3 missing cells imputed"));
 }
 
+// A text column declared categorical in the schema is one selectable unit.
+TEST_F(SievectlSelectTest, TextColumnsAreCategoricalsWithASchema) {
+  std::string text = "city,noise,label\n";
+  const char* cities[] = {"Oslo", "Lima", "Pune", "Kyiv"};
+  for (int i = 0; i < 400; ++i) {
+    const int c = (i * 7) % 4;
+    text += std::string(cities[c]) + "," + std::to_string((i * 37) % 11) + "," + (c % 2 ? "1" : "0") + "\n";
+  }
+  const auto csv = Write("cities.csv", text);
+  const auto schema = Write("schema.yaml",
+                            "features:\n  - {name: city, kind: categorical, buckets: 64, embedding_dim: 4}\n");
+  const auto r = Select("--input " + csv + " --label label --k 1 --schema " + schema);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("city"));
+  EXPECT_THAT(r.out, HasSubstr("categorical"));
+  const auto without = Select("--input " + csv + " --label label --k 1");
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_THAT(without.out, HasSubstr("column 'city' has the non-numeric value"));
+}
+
 struct BadInput {
   const char* name;
   const char* csv;      // nullptr: the file does not exist

@@ -54,6 +54,21 @@ TEST_F(CsvTableTest, ReadsGzipAndCountsMissingValues) {
   EXPECT_EQ(t.data.num_classes, 3);
 }
 
+TEST_F(CsvTableTest, CategoricalColumnsAcceptTextAsStableCodes) {
+  const auto path = Write("c.csv", "genre,x,label\nDrama,1,0\nComedy,2,1\nDrama,3,0\n17,4,1\n,5,0\n");
+  ASSERT_OK_AND_ASSIGN(CsvTable t, LoadCsvTable(path, {.label_column = "label", .categorical_columns = {"genre"}}));
+  EXPECT_EQ(t.data.at(0, 0), t.data.at(2, 0));  // same text, same code
+  EXPECT_NE(t.data.at(0, 0), t.data.at(1, 0));
+  EXPECT_EQ(t.data.at(3, 0), 17.0f);           // integer codes pass through
+  EXPECT_TRUE(std::isnan(t.data.at(4, 0)));    // missing stays missing
+  EXPECT_EQ(t.missing_cells, 1u);
+  // Text elsewhere is still an error, and a schema column that does not exist is named.
+  EXPECT_STATUS(LoadCsvTable(path, {.label_column = "label"}), StatusCode::kInvalidArgument,
+                HasSubstr("column 'genre' has the non-numeric value 'Drama'"));
+  EXPECT_STATUS(LoadCsvTable(path, {.label_column = "label", .categorical_columns = {"year"}}),
+                StatusCode::kNotFound, HasSubstr("categorical feature 'year' is not a column"));
+}
+
 TEST_F(CsvTableTest, ManyDistinctNumbersAreRegression) {
   std::string text = "x,label\n";
   for (int i = 0; i < 80; ++i) text += std::to_string(i) + "," + std::to_string(i * 1.5) + "\n";
