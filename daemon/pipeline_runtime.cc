@@ -18,6 +18,8 @@ namespace {
 
 constexpr size_t kMaxPollRecords = 5000;
 constexpr std::chrono::milliseconds kPollTimeout{100};
+constexpr std::chrono::milliseconds kGatherTime{200};
+constexpr std::chrono::milliseconds kGatherPollTimeout{20};
 constexpr uint64_t kTrimEveryChunks = 64;
 
 int64_t WallMillis(const Clock& clock) { return clock.WallMicros() / 1000; }
@@ -175,12 +177,25 @@ void PipelineRuntime::ClearError(std::string_view component) {
 void PipelineRuntime::IngestLoop() {
   RecordBatch batch;
   while (!stop_) {
+    // Gather polls into one chunk (one store write, one fsync) for up to kGatherTime
+    // or kMaxPollRecords rows, whichever comes first.
     auto polled = source_->Poll(batch, kMaxPollRecords, kPollTimeout);
     if (!polled.has_value()) {
       SetError("consume", polled.error());
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       batch.Clear();
       continue;
+    }
+    const auto gather_until = std::chrono::steady_clock::now() + kGatherTime;
+    while (polled->records_appended + polled->records_dead_lettered > 0 &&
+           batch.rows() < kMaxPollRecords && std::chrono::steady_clock::now() < gather_until &&
+           !stop_) {
+      auto more = source_->Poll(batch, kMaxPollRecords - batch.rows(), kGatherPollTimeout);
+      if (!more.has_value()) break;  // reported by the next outer poll
+      polled->position.Merge(more->position);
+      if (more->records_appended + more->records_dead_lettered == 0) break;
+      polled->records_appended += more->records_appended;
+      polled->records_dead_lettered += more->records_dead_lettered;
     }
     if (polled->records_appended > 0 || !polled->position.empty()) {
       // Persist first, acknowledge after: retry until stored or stopping.
