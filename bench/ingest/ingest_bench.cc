@@ -153,7 +153,10 @@ SieveRun RunSieve(const std::string& bootstrap, const std::string& topic, int ex
   while (batch.rows() < static_cast<size_t>(expected) && Clock::now() < deadline) {
     const size_t before = batch.rows();
     auto result = (*source)->Poll(batch, 10000, std::chrono::milliseconds(100));
-    if (!result.has_value()) break;
+    if (!result.has_value()) {
+      std::fprintf(stderr, "poll: %s\n", result.error().ToString().c_str());
+      break;
+    }
     if (before == 0 && batch.rows() > 0) first = Clock::now();
     if (getenv("SIEVE_BENCH_DEBUG") && batch.rows() / 20000 != before / 20000) {
       std::fprintf(stderr, "  %.3f s: %zu rows\n", Seconds(Clock::now() - first), batch.rows());

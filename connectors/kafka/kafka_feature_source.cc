@@ -135,7 +135,10 @@ Result<PollResult> KafkaFeatureSource::Impl::Poll(RecordBatch& batch, size_t max
     }
     const ssize_t n = rd_kafka_consume_batch_queue(queue_, wait_ms, messages_.data(), want);
     if (n < 0) {
-      status = KafkaStatus(static_cast<RdKafka::ErrorCode>(rd_kafka_last_error()), "consume");
+      // -1 without an error code happens while the queue is being re-routed during a
+      // rebalance: nothing was consumed, so return what we have and let the caller poll again.
+      const rd_kafka_resp_err_t err = rd_kafka_last_error();
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) status = KafkaStatus(static_cast<RdKafka::ErrorCode>(err), "consume");
       break;
     }
     for (ssize_t i = 0; i < n; ++i) {
