@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Debian package with CPack and checks it without touching the system:
+# Builds the Debian package with CPack and checks it:
 #   - apt-get resolves its dependencies on this Debian (simulated install),
 #   - it holds the binaries, examples, unit file, deploy files and maintainer scripts,
 #   - the extracted sieved --version prints the project version, and sievectl config
 #     check accepts every installed example,
+#   - as root, with no sieve package present: dpkg -i, run the installed binaries, purge,
 #   - `cmake --install` lays out the same tree.
 # Usage: package_test.sh BUILD_DIR VERSION
 set -euo pipefail
@@ -63,6 +64,21 @@ done
 printf 'daemon:\n  no_such_key: 1\n' > "$tmp/broken.yaml"
 if "$root/usr/bin/sievectl" config check "$tmp/broken.yaml" > /dev/null 2>&1; then
   fail "sievectl accepted a broken config"
+fi
+
+# A real install on this Debian, where it cannot disturb anything: as root (as CI runs)
+# and only when no sieve package is installed already; removed again afterwards.
+if [[ $(id -u) == 0 ]] && ! dpkg-query -W -f='${Status}' sieve 2>/dev/null | grep -q "install ok installed"; then
+  trap 'dpkg --purge sieve > /dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+  dpkg -i "$deb" > "$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i failed"; }
+  out=$(/usr/bin/sieved --version)
+  [[ $out == "sieved $version" ]] || fail "installed sieved --version printed '$out'"
+  /usr/bin/sievectl config check /usr/share/sieve/examples/quickstart.yaml > /dev/null ||
+    fail "installed sievectl rejects the installed quickstart.yaml"
+  id sieve > /dev/null 2>&1 || fail "installing did not create the sieve user"
+  dpkg --purge sieve > "$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --purge failed"; }
+  [[ ! -e /usr/bin/sieved ]] || fail "purge left /usr/bin/sieved"
+  echo "installed, ran and purged the package"
 fi
 
 DESTDIR=$tmp/install cmake --install "$build" --prefix /usr > /dev/null
