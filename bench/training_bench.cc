@@ -54,6 +54,7 @@ void BM_SequentialAttentionLoop(benchmark::State& state) {
   SelectorOptions o;
   o.k = 3;
   o.steps_per_round = 200;
+  o.hidden = {kHidden};
   o.threads = static_cast<int>(state.range(0));
   int64_t steps = 0;
   for (auto _ : state) {
