@@ -39,7 +39,7 @@ struct SelectorOptions {
   int threads = 1;                // math threads; results are reproducible per count
 
   // Neural selectors (Sequential Attention).
-  std::vector<int> hidden = {64};  // hidden ReLU layer widths; empty = linear model
+  std::vector<int> hidden = {128};  // hidden ReLU layer widths; empty = linear model
   int batch_size = 256;            // rows per Adam step; larger is smoother but slower
   float learning_rate = 2e-3f;     // Adam step size for network and attention logits
   int steps_per_round = 0;         // training steps between picks; 0 = about one epoch, >= 300
@@ -47,7 +47,7 @@ struct SelectorOptions {
   int features_per_round = 1;      // m: features added per round; >1 for very wide data
   float l2 = -1.0f;                // weight decay of the selection network: makes attention
                                    // favour the features the network relies on most;
-                                   // -1 = auto: 10 / training rows, within [0.01, 0.1]
+                                   // -1 = auto: 15 / training rows, within [0.015, 0.1]
   float attention_learning_rate = 0.05f;  // Adam step size of the attention logits; they
                                          // must move further per round than the network
 

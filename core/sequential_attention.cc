@@ -16,7 +16,7 @@ int SequentialAttentionSelector::AutoStepsPerRound(size_t rows, int batch_size) 
 
 float SequentialAttentionSelector::EffectiveL2(const SelectorOptions& options, size_t rows) {
   if (options.l2 >= 0) return options.l2;
-  return std::clamp(10.0f / static_cast<float>(std::max<size_t>(1, rows)), 0.01f, 0.1f);
+  return std::clamp(15.0f / static_cast<float>(std::max<size_t>(1, rows)), 0.015f, 0.1f);
 }
 
 size_t SequentialAttentionSelector::PrescreenSize(const SelectorOptions& options,

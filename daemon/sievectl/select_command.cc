@@ -31,7 +31,7 @@ struct SelectFlags {
   std::string output;
   int steps_per_round = 0;
   int features_per_round = 1;
-  std::vector<int> hidden = {64};
+  std::vector<int> hidden = {128};
   float l2 = -1.0f;
   float attention_learning_rate = 0.05f;
   bool quiet = false;
