@@ -23,17 +23,18 @@ MatrixRM OutputResidual(const MatrixRM& prediction, const Dataset& data, Head he
   return r;
 }
 
-// Applies the head's link to raw scores in place.
-void ApplyLink(MatrixRM& z, Head head) {
-  if (head == Head::kSoftmax) {
-    for (Eigen::Index r = 0; r < z.rows(); ++r) {
-      z.row(r).array() -= z.row(r).maxCoeff();
-      z.row(r) = z.row(r).array().exp().matrix();
-      z.row(r) /= z.row(r).sum();
+// The mean target: class frequencies for softmax, the mean label otherwise.
+RowVec MeanTarget(const Dataset& train) {
+  const Head head = HeadFor(train);
+  RowVec mean = RowVec::Zero(OutputsFor(train));
+  for (size_t i = 0; i < train.rows; ++i) {
+    if (head == Head::kSoftmax) {
+      mean[static_cast<Eigen::Index>(train.labels[i])] += 1.0f;
+    } else {
+      mean[0] += train.labels[i];
     }
-  } else if (head == Head::kSigmoid) {
-    z = (1.0f / (1.0f + (-z.array()).exp())).matrix();
   }
+  return mean / static_cast<float>(train.rows);
 }
 
 // Predictions of the best linear model on the columns `cols` of `train`.
@@ -41,20 +42,7 @@ MatrixRM FitLinearPredictions(const Dataset& train, const std::vector<int>& cols
                               const SelectorOptions& options) {
   const Head head = HeadFor(train);
   const Eigen::Index n = static_cast<Eigen::Index>(train.rows);
-  const int outputs = OutputsFor(train);
-  if (cols.empty()) {
-    // Intercept only: the mean target (class frequencies for classification).
-    RowVec mean = RowVec::Zero(outputs);
-    for (size_t i = 0; i < train.rows; ++i) {
-      if (head == Head::kSoftmax) {
-        mean[static_cast<Eigen::Index>(train.labels[i])] += 1.0f;
-      } else {
-        mean[0] += train.labels[i];
-      }
-    }
-    mean /= static_cast<float>(n);
-    return mean.replicate(n, 1);
-  }
+  if (cols.empty()) return MeanTarget(train).replicate(n, 1);  // intercept only
   const Dataset sub = train.Columns(cols);
   if (head == Head::kLinear) {
     // Exact least squares with an intercept.
@@ -143,7 +131,7 @@ Result<Selection> GroupLassoSelector::Select(const Dataset& train, const Progres
   const float step = 1.0f / std::max(1e-6f, curvature * sigma2 * inv_n);
 
   MatrixRM w = MatrixRM::Zero(d, outputs), w_prev = w, y_mom = w, grad(d, outputs), pred;
-  RowVec bias = FitLinearPredictions(train, {}, options_).row(0);
+  RowVec bias = MeanTarget(train);
   if (head == Head::kSoftmax) bias = bias.array().max(1e-6f).log().matrix();
   if (head == Head::kSigmoid) bias[0] = std::log(std::max(1e-6f, bias[0]) / std::max(1e-6f, 1 - bias[0]));
 

@@ -5,6 +5,23 @@
 
 namespace sieve {
 
+void ApplyLink(MatrixRM& z, Head head) {
+  switch (head) {
+    case Head::kSoftmax:
+      for (Eigen::Index r = 0; r < z.rows(); ++r) {
+        z.row(r).array() -= z.row(r).maxCoeff();
+        z.row(r) = z.row(r).array().exp().matrix();
+        z.row(r) /= z.row(r).sum();
+      }
+      break;
+    case Head::kSigmoid:
+      z = (1.0f / (1.0f + (-z.array()).exp())).matrix();
+      break;
+    case Head::kLinear:
+      break;
+  }
+}
+
 Mlp::Mlp(int inputs, const std::vector<int>& hidden, int outputs, Head head, Rng& rng)
     : inputs_(inputs), outputs_(outputs), head_(head) {
   std::vector<int> sizes;
@@ -44,24 +61,8 @@ const MatrixRM& Mlp::Forward(const MatrixRM& x) {
       in = &post_[l];
     }
   }
-  const MatrixRM& z = pre_.back();
-  switch (head_) {
-    case Head::kSoftmax: {
-      out_.resize(z.rows(), z.cols());
-      for (Eigen::Index r = 0; r < z.rows(); ++r) {
-        const float m = z.row(r).maxCoeff();
-        out_.row(r) = (z.row(r).array() - m).exp();
-        out_.row(r) /= out_.row(r).sum();
-      }
-      break;
-    }
-    case Head::kSigmoid:
-      out_ = (1.0f / (1.0f + (-z.array()).exp())).matrix();
-      break;
-    case Head::kLinear:
-      out_ = z;
-      break;
-  }
+  out_ = pre_.back();
+  ApplyLink(out_, head_);
   return out_;
 }
 

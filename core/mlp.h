@@ -22,6 +22,9 @@ enum class Head {
   kLinear,   // 1 output, squared error (loss = mean (z - y)^2 / 2); targets are values
 };
 
+// Applies the head's link to raw scores in place: row-wise softmax, sigmoid, or nothing.
+void ApplyLink(MatrixRM& z, Head head);
+
 // A view of one trainable array and its gradient, for the optimiser.
 struct ParamRef {
   float* value;

@@ -37,8 +37,7 @@ Result<Selection> SequentialAttentionSelector::Select(const Dataset& train,
   if (keep >= train.cols) return SelectAll(train, progress);
 
   // Sure independence screening: the strongest univariate features, must_include kept.
-  std::vector<double> scores = FTestSelector::Scores(train);
-  for (int i : options_.must_include) scores[i] = std::numeric_limits<double>::infinity();
+  const std::vector<double> scores = FTestSelector::Scores(train);
   SelectorOptions screen = options_;
   screen.k = static_cast<int>(keep);
   std::vector<int> columns;
