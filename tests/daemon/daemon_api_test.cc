@@ -59,7 +59,7 @@ pipelines:
       - {name: page_load_ms}
       - {name: noise_1}
       - {name: noise_2}
-    selector: {k: 3, hidden_units: [16], steps_per_round: 100, seed: 3}
+    selector: {k: 3, hidden_units: [16], steps_per_round: 300, seed: 3}
     window: {size: )" +
          std::to_string(window) + R"(, validation_fraction: 0.2}
     schedule: )" +
@@ -243,7 +243,13 @@ class DaemonDriftTest : public DaemonApiTest {
 TEST_F(DaemonDriftTest, DriftTriggersAVersionWithTheNewFeatures) {
   Produce(3000, 21);
   WaitFor("/v1/pipelines/ctr", [](const json& p) { return p["active_version"] == 1; });
+  // Paused while the drifted records arrive (ingest goes on, training waits), so the
+  // drift-triggered training sees a window wholly in the new regime, not whatever part
+  // of it had arrived when the PSI first crossed the threshold.
+  ASSERT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/pause", "", kToken).status, 200);
   Produce(4000, 22, "--drift-after 1");
+  WaitFor("/v1/pipelines/ctr", [](const json& p) { return p["records_consumed"].get<int64_t>() >= 7000; });
+  ASSERT_EQ(Http("POST", base_ + "/v1/pipelines/ctr/resume", "", kToken).status, 200);
   json active = WaitFor("/v1/pipelines/ctr/versions/active", [](const json& v) {
     return v["hyperparameters"]["trigger"].get<std::string>().rfind("drift: PSI", 0) == 0 &&
            v["features"].size() == 3;
