@@ -77,6 +77,15 @@ Status KafkaFeatureSource::Impl::Start() {
   SIEVE_RETURN_IF_ERROR(SetKafkaProperty(*conf, "statistics.interval.ms",
                                          std::to_string(options_.statistics_interval_ms))
                             .WithContext("statistics_interval_ms"));
+  // Prefetch thresholds. In the high-level consumer librdkafka counts both against
+  // the one consumer queue that all partitions feed, not per partition as the names
+  // say; once either is reached the partitions stop fetching and are only looked at
+  // again when the broker thread next wakes, up to a second later. With the defaults
+  // (100,000 messages, 64 MiB) a consumer that decodes faster than that refills
+  // stalls for most of every second. Larger thresholds (1,000,000 messages, 128 MiB
+  // of raw messages at most) keep it fed; kafka.properties can lower them.
+  SIEVE_RETURN_IF_ERROR(SetKafkaProperty(*conf, "queued.min.messages", "1000000"));
+  SIEVE_RETURN_IF_ERROR(SetKafkaProperty(*conf, "queued.max.messages.kbytes", "131072"));
   for (const auto& [key, value] : options_.properties) {
     SIEVE_RETURN_IF_ERROR(SetKafkaProperty(*conf, key, value).WithContext("kafka.properties"));
   }
