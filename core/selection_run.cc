@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <numeric>
 
 #include "core/training.h"
 
@@ -17,8 +18,16 @@ Result<SelectionReport> RunSelection(const Dataset& data, const SelectionRunOpti
   SIEVE_RETURN_IF_ERROR(ValidateDataset(data));
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(options.selector, data.cols));
 
-  SIEVE_ASSIGN_OR_RETURN(Split split, SplitRows(data, options.validation_fraction, options.split,
-                                                options.selector.seed));
+  // A fraction of 0 selects on every row (the caller scores the selection on data of
+  // its own); there is then no validation metric and no final fit.
+  Split split;
+  if (options.validation_fraction == 0.0) {
+    split.train.resize(data.rows);
+    std::iota(split.train.begin(), split.train.end(), size_t{0});
+  } else {
+    SIEVE_ASSIGN_OR_RETURN(split, SplitRows(data, options.validation_fraction, options.split,
+                                            options.selector.seed));
+  }
   Dataset train = data.Rows(split.train);
   Dataset validation = data.Rows(split.validation);
   const Standardizer standardizer = Standardizer::Fit(train);
@@ -41,6 +50,8 @@ Result<SelectionReport> RunSelection(const Dataset& data, const SelectionRunOpti
     columns.push_back(f.index);
     report.features.push_back({data.feature_names[f.index], f.index, static_cast<int>(i) + 1, f.weight});
   }
+
+  if (validation.rows == 0) return report;
 
   TrainOptions fit;
   fit.hidden = options.selector.hidden.empty() ? std::vector<int>{} : options.selector.hidden;

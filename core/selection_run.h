@@ -16,7 +16,8 @@ namespace sieve {
 
 struct SelectionRunOptions {
   SelectorOptions selector;
-  double validation_fraction = 0.2;          // share of rows held out for the metric
+  double validation_fraction = 0.2;          // share of rows held out for the metric; 0 =
+                                             // select on every row, no metric, no final fit
   SplitMode split = SplitMode::kStratified;  // kTail for streams (arrival order)
   int64_t final_fit_steps = 0;               // Adam steps of the final model; 0 = ~20 epochs
 };
@@ -32,6 +33,7 @@ struct SelectionReport {
   std::string algorithm;
   std::vector<ReportedFeature> features;
   Metrics validation;           // fresh model on the selected features, validation rows
+                                // (NaN figures when there are no validation rows)
   size_t train_rows = 0;
   size_t validation_rows = 0;
   size_t imputed_cells = 0;     // missing cells filled with training means (both splits)

@@ -181,6 +181,11 @@ int RunBudgetedSelect(const BudgetedSelectFlags& f, const SelectBasics& b, const
   o.selection.hidden = b.hidden;
   o.selection.steps_per_round = b.steps_per_round;
   o.selection.cost_exponent = f.cost_exponent;
+  if (b.validation_fraction == 0.0) {
+    return fail(Status::InvalidArgument(
+        "--validation-fraction 0 cannot be used with --schema or --budget: embedding sizes, "
+        "crosses and pruning are chosen on the validation rows"));
+  }
   o.validation_fraction = b.validation_fraction;
   auto split = ParseSplitMode(b.split);
   if (!split) return fail(split.error().WithContext("--split"));

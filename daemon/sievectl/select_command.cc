@@ -105,7 +105,7 @@ nlohmann::json ReportJson(const SelectFlags& f, const SelectionRunOptions& o, co
   }
   j["selected"] = names;
   j["features"] = features;
-  j["metrics"] = {{"validation", MetricsJson(r.validation)}};
+  j["metrics"] = {{"validation", r.validation_rows > 0 ? MetricsJson(r.validation) : nlohmann::json()}};
   j["data"] = {{"rows", table.data.rows},
                {"features", table.data.cols},
                {"train_rows", r.train_rows},
@@ -144,12 +144,16 @@ void PrintTable(const SelectionReport& r, const CsvTable& table, double wall_sec
     std::printf("%4d  %-*s  %.4f\n", f.rank, static_cast<int>(width), f.name.c_str(), f.weight);
   }
   std::printf("\n");
-  if (r.validation.task == Task::kRegression) {
-    std::printf("validation r2 %.4f, rmse %.4f", r.validation.r2, r.validation.rmse);
+  if (r.validation_rows == 0) {
+    std::printf("no validation score: selected on all %zu rows (--validation-fraction 0", r.train_rows);
   } else {
-    std::printf("validation accuracy %.4f, log-loss %.4f", r.validation.accuracy, r.validation.loss);
+    if (r.validation.task == Task::kRegression) {
+      std::printf("validation r2 %.4f, rmse %.4f", r.validation.r2, r.validation.rmse);
+    } else {
+      std::printf("validation accuracy %.4f, log-loss %.4f", r.validation.accuracy, r.validation.loss);
+    }
+    std::printf(" (%zu train / %zu validation rows", r.train_rows, r.validation_rows);
   }
-  std::printf(" (%zu train / %zu validation rows", r.train_rows, r.validation_rows);
   if (table.missing_cells > 0) std::printf(", %zu missing cells imputed", table.missing_cells);
   std::printf(")\n");
   std::printf("%s: %zu of %zu features in %.2f s (selection %.2f s, final fit %.2f s)\n",
@@ -213,7 +217,7 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", flags->seed, "Seed of every random choice")->capture_default_str();
   cmd->add_option("--threads", flags->threads, "Math threads (0 = every core; more threads help only on an otherwise idle machine)")->capture_default_str();
   cmd->add_option("--validation-fraction", flags->validation_fraction,
-                  "Share of rows held out to score the selection")
+                  "Share of rows held out to score the selection (0 = select on every row, no score)")
       ->capture_default_str();
   cmd->add_option("--split", flags->split,
                   "How validation rows are chosen: stratified (seeded shuffle) or tail (last rows)")

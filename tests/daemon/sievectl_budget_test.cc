@@ -99,6 +99,9 @@ constraints:
   r = Select("--input " + csv + " --k 2 --schema " + infeasible);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("must_include is infeasible: with 'x0' the latency_us used is 50"));
+  r = Select("--input " + csv + " --k 2 --budget latency_us=100 --validation-fraction 0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("--validation-fraction 0 cannot be used with --schema or --budget"));
 }
 
 }  // namespace

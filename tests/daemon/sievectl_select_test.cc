@@ -59,6 +59,25 @@ TEST_F(SievectlSelectTest, SelectsPlantedFeaturesAndWritesJson) {
   EXPECT_EQ(j["features"][0]["rank"], 1);
 }
 
+// With --validation-fraction 0 every row is used for selecting (the user scores the
+// result on data of their own); nothing is reported as a validation score.
+TEST_F(SievectlSelectTest, ValidationFractionZeroSelectsOnEveryRow) {
+  const std::string out = dir_.File("all.json");
+  const auto r = Select("--input " + PlantedCsv() +
+                        " --label label --k 2 --seed 1 --validation-fraction 0 --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("no validation score: selected on all 600 rows"));
+  EXPECT_THAT(r.out, Not(HasSubstr("validation accuracy")));
+  std::ifstream in(out);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  std::vector<std::string> selected = j["selected"];
+  std::sort(selected.begin(), selected.end());
+  EXPECT_EQ(selected, (std::vector<std::string>{"f1", "f3"}));
+  EXPECT_EQ(j["data"]["train_rows"], 600);
+  EXPECT_EQ(j["data"]["validation_rows"], 0);
+  EXPECT_TRUE(j["metrics"]["validation"].is_null());
+}
+
 TEST_F(SievectlSelectTest, EveryBaselineRuns) {
   const std::string csv = PlantedCsv();
   for (const char* algorithm : {"omp", "group_lasso", "mutual_info", "f_test", "random"}) {
@@ -129,6 +148,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"InfiniteCell", "a,b,y\n1,-inf,0\n3,4,1\n", "--label y --k 1", "in.csv:2:2: column 'b' has an infinite value"},
         BadInput{"OneClass", "a,b,y\n1,2,0\n3,4,0\n", "--label y --k 1 --task classification",
                  "only one class"},
+        BadInput{"ValidationFractionOne", "a,b,y\n1,2,0\n3,4,1\n", "--label y --k 1 --validation-fraction 1",
+                 "validation fraction must be in (0, 1), got 1"},
+        BadInput{"ValidationFractionNegative", "a,b,y\n1,2,0\n3,4,1\n", "--label y --k 1 --validation-fraction -0.5",
+                 "validation fraction must be in (0, 1), got -0.5"},
         BadInput{"UnknownAlgorithm", "a,b,y\n1,2,0\n3,4,1\n", "--label y --k 1 --algorithm lasso",
                  "unknown algorithm 'lasso'"}),
     [](const auto& info) { return std::string(info.param.name); });
