@@ -81,6 +81,9 @@ Status ValidateSelectorOptions(const SelectorOptions& o, size_t num_features) {
   if (!(o.attention_learning_rate > 0)) {
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
+  if (!(o.final_candidate_attention >= 0 && o.final_candidate_attention <= 1)) {
+    return Status::InvalidArgument("final_candidate_attention must be in [0, 1] (0 = auto)");
+  }
   if (o.prescreen < -1) return Status::InvalidArgument("prescreen must be -1 (auto), 0 (off) or a count");
   if (!(o.l2 >= 0 || o.l2 == -1.0f)) return Status::InvalidArgument("l2 must be >= 0, or -1 for auto");
   if (o.linear_steps < 1) return Status::InvalidArgument("linear_steps must be at least 1");

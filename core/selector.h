@@ -50,6 +50,13 @@ struct SelectorOptions {
                                    // -1 = auto: 15 / training rows, within [0.015, 0.1]
   float attention_learning_rate = 0.05f;  // Adam step size of the attention logits; they
                                          // must move further per round than the network
+  // Mean attention of the unselected candidates in the last round. It falls
+  // geometrically from 1 in the first round (every candidate at its own scale, so the
+  // network learns interactions such as XOR) to this value (the candidates fade, the
+  // network leans on the features already picked, and attention goes to what adds most
+  // to them). 0 = auto: 1 / candidates, a softmax summing to one as in the original
+  // paper; 1 = mean one in every round.
+  float final_candidate_attention = 0.0f;
 
   int prescreen = -1;  // wide data: keep only this many features, by univariate F test,
                        // before Sequential Attention (-1 = auto: max(500, 25 k) when there

@@ -97,6 +97,12 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
   std::vector<float> yb;
   RowVec attention(d), attention_grad(d);
 
+  // Mean attention of the unselected features in the current round (see
+  // SelectorOptions::final_candidate_attention).
+  const double final_scale = options_.final_candidate_attention > 0
+                                 ? options_.final_candidate_attention
+                                 : 1.0 / std::max(1, d - static_cast<int>(options_.must_include.size()));
+  double scale = 1.0;
   double total = 1.0;  // sum of the unselected attention weights
   auto compute_attention = [&] {
     float max_logit = -std::numeric_limits<float>::infinity();
@@ -111,7 +117,7 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
       sum += attention[i];
       ++unselected;
     }
-    total = unselected;
+    total = unselected * scale;
     const float inv = sum > 0 ? static_cast<float>(total / sum) : 0.0f;
     for (int i = 0; i < d; ++i) attention[i] = selected[i] ? 1.0f : attention[i] * inv;
   };
@@ -143,6 +149,7 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
 
   std::vector<int> order(d);
   for (int r = 0; r < rounds; ++r) {
+    scale = rounds > 1 ? std::pow(final_scale, static_cast<double>(r) / (rounds - 1)) : 1.0;
     for (int s = 0; s < steps_per_round; ++s) train_step();
     // Pick at the end of the round, from logits trained for a whole round.
     compute_attention();
@@ -156,7 +163,8 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
     });
     for (int j = 0; j < want; ++j) {
       selected[order[j]] = 1;
-      selection.features.push_back({order[j], attention[order[j]]});
+      // The weight is the pick's share relative to the candidates' mean (1 = fair share).
+      selection.features.push_back({order[j], static_cast<float>(attention[order[j]] / scale)});
     }
     logits.setZero();
     logit_adam.ResetAll();

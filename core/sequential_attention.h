@@ -1,11 +1,16 @@
 // Sequential Attention feature selection (Yasuda et al., ICLR 2023).
 //
 // One MLP is trained on x ⊙ a, where a_i = 1 for selected features and, for the
-// unselected ones, a softmax over their trainable logits only, scaled by their count
-// (mean 1, as in SequentialAttention++): the network sees every candidate at its real
-// scale, so interactions such as XOR are learnt during warm-up. Weight decay on the
-// network breaks the scale symmetry between a_i and the first-layer weights, so the
-// attention gradient keeps pointing at the features the network relies on most.
+// unselected ones, a softmax over their trainable logits only, scaled so that their
+// mean is s_r in round r. s falls geometrically from 1 in warm-up and the first round
+// (as in SequentialAttention++: the network sees every candidate at its real scale, so
+// interactions such as XOR are learnt) to 1 / candidates in the last round (the
+// original paper's softmax summing to one: the candidates fade, the network leans on
+// the selected features, and attention goes to the candidate that adds most to them,
+// which matters when features are redundant, as pixels or one-hot codes are). Weight
+// decay on the network breaks the scale symmetry between a_i and the first-layer
+// weights, so the attention gradient keeps pointing at the features the network
+// relies on most.
 // After a warm-up, training is split into rounds; at the END of each round the
 // unselected feature(s) with the largest logit join the selection, the logits and their
 // optimiser moments are reset, and the same network weights train on.

@@ -34,6 +34,7 @@ struct SelectFlags {
   std::vector<int> hidden = {128};
   float l2 = -1.0f;
   float attention_learning_rate = 0.05f;
+  float final_candidate_attention = 0.0f;
   bool quiet = false;
   BudgetedSelectFlags budget;  // --schema, --budget, ... (budgeted_select.h)
 };
@@ -73,6 +74,7 @@ Result<SelectionRunOptions> BuildOptions(const SelectFlags& f, const Dataset& da
   o.selector.hidden = f.hidden;
   o.selector.l2 = f.l2;
   o.selector.attention_learning_rate = f.attention_learning_rate;
+  o.selector.final_candidate_attention = f.final_candidate_attention;
   o.validation_fraction = f.validation_fraction;
   SIEVE_RETURN_IF_ERROR(ValidateSelectorOptions(o.selector, data.cols).WithContext("--k / options"));
   return o;
@@ -125,6 +127,7 @@ nlohmann::json ReportJson(const SelectFlags& f, const SelectionRunOptions& o, co
                   {"batch_size", s.batch_size},
                   {"learning_rate", s.learning_rate},
                   {"attention_learning_rate", s.attention_learning_rate},
+                  {"final_candidate_attention", s.final_candidate_attention},
                   {"l2", s.l2},
                   {"steps_per_round", s.steps_per_round},
                   {"warmup_fraction", s.warmup_fraction},
@@ -232,6 +235,10 @@ void AddSelectCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--l2", flags->l2, "Weight decay of the selection network (-1 = auto from the row count)")->capture_default_str();
   cmd->add_option("--attention-learning-rate", flags->attention_learning_rate,
                   "Adam step size of the attention logits")
+      ->capture_default_str();
+  cmd->add_option("--final-candidate-attention", flags->final_candidate_attention,
+                  "Mean attention of the unselected features in the last round, falling from 1 in "
+                  "the first (0 = 1 / candidates, as in the original paper; 1 = no fading)")
       ->capture_default_str();
   cmd->add_option("--output", flags->output, "Write the full result as JSON to this file");
   cmd->add_flag("--quiet", flags->quiet, "No progress lines on stderr");

@@ -61,6 +61,33 @@ TEST(SequentialAttentionTest, RecoversPlantedNonlinearSignal) {
   }
 }
 
+// A strong signal spread over six noisy copies, next to two signals with one column
+// each: each copy alone carries little of the signal, yet one of them must be picked
+// with the other two. As the candidates fade in later rounds the network leans on the
+// picked features, and attention goes to what adds most to them.
+TEST(SequentialAttentionTest, PicksOneCopyOfARedundantSignal) {
+  for (uint64_t seed : {1, 2, 3}) {
+    Dataset data = testing::GaussianFeatures(3000, 60, seed);
+    Rng rng(seed + 5);
+    for (size_t r = 0; r < data.rows; ++r) {
+      const double a = rng.Normal(), b = rng.Normal(), c = rng.Normal();
+      for (size_t j = 0; j < 6; ++j) data.at(r, j) = static_cast<float>(a + 0.3 * rng.Normal());
+      data.at(r, 30) = static_cast<float>(b + 0.3 * rng.Normal());
+      data.at(r, 45) = static_cast<float>(c + 0.3 * rng.Normal());
+      data.labels[r] = a + 0.7 * b + 0.5 * c + 0.2 * rng.Normal() > 0 ? 1.0f : 0.0f;
+    }
+    data.task = Task::kClassification;
+    data.num_classes = 2;
+    data.class_names = {"0", "1"};
+    SelectorOptions o;
+    o.k = 3;
+    o.seed = seed;
+    const std::vector<int> picked = Indices(MustSelect(Standardised(std::move(data)), o));
+    EXPECT_EQ(Overlap(picked, {30, 45}), 2) << "seed " << seed << ": " << ::testing::PrintToString(picked);
+    EXPECT_EQ(Overlap(picked, {0, 1, 2, 3, 4, 5}), 1) << "seed " << seed << ": " << ::testing::PrintToString(picked);
+  }
+}
+
 TEST(SequentialAttentionTest, SameSeedSameSelectionOtherSeedStillValid) {
   std::vector<int> planted;
   const Dataset data = Standardised(testing::PlantedNonlinear(1500, 60, 5, &planted));
@@ -206,6 +233,10 @@ TEST(SelectorOptionsTest, RejectsBadOptionsByName) {
   o.must_include = {1, 2, 3};
   EXPECT_STATUS(ValidateSelectorOptions(o, 10), StatusCode::kInvalidArgument, HasSubstr("must_include"));
   EXPECT_STATUS(ParseAlgorithm("lasso"), StatusCode::kInvalidArgument, HasSubstr("sequential_attention"));
+  o.must_include.clear();
+  o.final_candidate_attention = 1.5f;
+  EXPECT_STATUS(ValidateSelectorOptions(o, 10), StatusCode::kInvalidArgument,
+                HasSubstr("final_candidate_attention must be in [0, 1]"));
 }
 
 TEST(SelectionRunTest, ReportsValidationMetricOfSelectedFeatures) {
