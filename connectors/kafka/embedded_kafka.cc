@@ -3,6 +3,8 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <vector>
+
 namespace sieve {
 
 Result<std::unique_ptr<EmbeddedKafka>> EmbeddedKafka::Create(const EmbeddedKafkaOptions& options) {
@@ -71,6 +73,24 @@ Status EmbeddedKafka::SetBrokerDown(int32_t broker_id) {
                             " down: " + rd_kafka_err2str(err));
   }
   return Status::Ok();
+}
+
+namespace {
+constexpr int16_t kProduceApiKey = 0;  // the Kafka protocol's ApiKey of Produce requests
+}  // namespace
+
+Status EmbeddedKafka::FailProduceRequests(int count) {
+  if (count < 1) {
+    return Status::InvalidArgument("embedded kafka: produce failures must be at least 1, got " +
+                                   std::to_string(count));
+  }
+  const std::vector<rd_kafka_resp_err_t> errors(count, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  rd_kafka_mock_push_request_errors_array(cluster_, kProduceApiKey, errors.size(), errors.data());
+  return Status::Ok();
+}
+
+void EmbeddedKafka::ClearProduceFailures() {
+  rd_kafka_mock_clear_request_errors(cluster_, kProduceApiKey);
 }
 
 Status EmbeddedKafka::SetBrokerUp(int32_t broker_id) {

@@ -49,6 +49,12 @@ class EmbeddedKafka {
   // SetBrokerUp. InvalidArgument for an unknown id.
   Status SetBrokerDown(int32_t broker_id);
   Status SetBrokerUp(int32_t broker_id);
+  // Makes the next `count` produce requests to any broker fail with "topic
+  // authorization failed", a permanent error, as a broker with a missing ACL would.
+  // InvalidArgument when count < 1.
+  Status FailProduceRequests(int count);
+  // Drops the produce failures FailProduceRequests queued and that have not happened.
+  void ClearProduceFailures();
 
  private:
   EmbeddedKafka() = default;

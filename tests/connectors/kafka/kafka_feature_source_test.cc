@@ -274,6 +274,44 @@ TEST_F(KafkaFeatureSourceTest, MalformedMessagesAreDeadLetteredAndGoodOnesConsum
   EXPECT_EQ(restarted->stats().records_consumed, 0u);
 }
 
+// A dead letter the broker refuses is kept, not dropped: Acknowledge reports the
+// failure and stores no offset, so the bad message is not skipped silently; once the
+// broker accepts produce requests again the next Acknowledge delivers it and stores
+// the offsets.
+TEST_F(KafkaFeatureSourceTest, UndeliverableDeadLetterHoldsTheOffsetUntilDelivered) {
+  ASSERT_OK(testing::ProduceMessages(kafka_->bootstrap_servers(), "in",
+                                     {{.key = "g", .value = testing::JsonRecord(0), .partition = 0},
+                                      {.key = "bad", .value = "{not json", .partition = 0},
+                                      {.key = "g", .value = testing::JsonRecord(1), .partition = 0}}));
+  ASSERT_OK(kafka_->FailProduceRequests(1000));
+  KafkaSourceOptions options = Options();
+  options.dead_letter_flush_timeout = seconds(3);
+  auto created = KafkaFeatureSource::Create(options, Decoder());
+  ASSERT_TRUE(created.has_value()) << created.error().ToString();
+  std::unique_ptr<FeatureSource> source = std::move(created).value();
+  RecordBatch batch;
+  const SourcePosition position =
+      testing::PollUntil(*source, batch, 2, seconds(30), /*acknowledge=*/false);
+  ASSERT_EQ(batch.rows(), 2u);
+
+  const Status refused = source->Acknowledge(position);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(refused.message(), HasSubstr("dead-letter"));
+  FeatureSourceStats stats = source->stats();
+  EXPECT_GE(stats.dead_letter_failures, 1u);
+  EXPECT_EQ(stats.offsets_stored, 0u);
+  EXPECT_FALSE(stats.last_error.ok());
+
+  kafka_->ClearProduceFailures();
+  ASSERT_OK(source->Acknowledge(position));
+  EXPECT_EQ(source->stats().offsets_stored, 1u);
+  ASSERT_OK_AND_ASSIGN(auto dead, testing::ReadMessages(kafka_->bootstrap_servers(), "dlq", 1, 1,
+                                                        seconds(30)));
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].value, "{not json");
+  EXPECT_EQ(dead[0].headers[kDeadLetterSourceOffsetHeader], "1");
+}
+
 TEST(KafkaFeatureSourceCreateTest, RejectsBadOptionsNamingThem) {
   KafkaSourceOptions options;
   options.bootstrap_servers = "127.0.0.1:1";
