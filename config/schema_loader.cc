@@ -22,46 +22,6 @@ using config_internal::ParseContext;
 using config_internal::Quote;
 using config_internal::StringValue;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// resource name -> amount; *_bytes resources accept byte sizes.
-void ReadCosts(ParseContext& ctx, const YAML::Node& n, const std::string& path,
-               std::map<std::string, double>* out) {
-  MapReader m = MapReader::AnyKeys(ctx, n, path);
-  for (const MapReader::Entry& e : m.entries()) {
-    const std::string child = m.Child(e.key);
-    const bool good_name = !e.key.empty() && std::all_of(e.key.begin(), e.key.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
-    if (!good_name) {
-      ctx.Error(child, "resource names may contain only letters, digits and '_', got " + Quote(e.key));
-      continue;
-    }
-    if (!e.value.IsScalar()) {
-      ctx.Error(child, "expected an amount, got " + config_internal::Describe(e.value));
-      continue;
-    }
-    const std::string text = e.value.Scalar();
-    if (EndsWith(e.key, "_bytes")) {
-      Result<int64_t> bytes = ParseByteSize(text);
-      if (!bytes) {
-        ctx.Error(child, bytes.error().message());
-        continue;
-      }
-      (*out)[e.key] = static_cast<double>(*bytes);
-    } else {
-      Result<double> amount = ParseNonNegativeNumber(text);
-      if (!amount) {
-        ctx.Error(child, "expected a non-negative number, got " + Quote(text));
-        continue;
-      }
-      (*out)[e.key] = *amount;
-    }
-  }
-}
-
 void ReadFeature(ParseContext& ctx, const YAML::Node& node, const std::string& path, FeatureSpec* f) {
   ctx.Remember(path, node.Mark());
   MapReader m(ctx, node, path, {"name", "kind", "buckets", "embedding_dim", "costs"});
@@ -89,7 +49,7 @@ void ReadFeature(ParseContext& ctx, const YAML::Node& node, const std::string& p
   m.Read("buckets", &f->buckets, IntValue(1, int64_t{1} << 31));
   int64_t dim = f->embedding_dim;
   if (m.Read("embedding_dim", &dim, IntValue(1, 4096))) f->embedding_dim = static_cast<int>(dim);
-  if (const YAML::Node* costs = m.Get("costs")) ReadCosts(ctx, *costs, m.Child("costs"), &f->costs);
+  if (const YAML::Node* costs = m.Get("costs")) config_internal::ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
 }
 
 void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
@@ -98,7 +58,7 @@ void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
   if (const YAML::Node* d = m.Get("defaults")) {
     MapReader dm(ctx, *d, "defaults", {"costs"});
     if (const YAML::Node* costs = dm.Get("costs")) {
-      ReadCosts(ctx, *costs, "defaults.costs", &out->schema.default_costs);
+      config_internal::ReadResourceMap(ctx, *costs, "defaults.costs", &out->schema.default_costs);
     }
   }
   if (const YAML::Node* features = m.Get("features")) {
@@ -125,7 +85,7 @@ void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
       out->constraints.max_features = static_cast<int>(max_features);
     }
     if (const YAML::Node* b = cm.Get("budgets")) {
-      ReadCosts(ctx, *b, "constraints.budgets", &out->constraints.budgets);
+      config_internal::ReadResourceMap(ctx, *b, "constraints.budgets", &out->constraints.budgets);
     }
     if (const YAML::Node* inc = cm.Get("must_include")) {
       config_internal::ReadStringList(ctx, *inc, "constraints.must_include", &out->constraints.must_include);

@@ -22,10 +22,10 @@ features:
     embedding_dim: 16
     costs: {latency_us: 20}
   - name: price
-    costs: {latency_us: 3, memory_bytes: 1KiB}
+    costs: {latency_us: 3us, memory_bytes: 1KiB}
 constraints:
   max_features: 10
-  budgets: {latency_us: 300, memory_bytes: 64MiB}
+  budgets: {latency_us: 0.3ms, memory_bytes: 64MiB}
   must_include: [userId]
   exclude: [title]
 )";
@@ -42,6 +42,7 @@ TEST(SchemaLoaderTest, ReadsKindsCostsDefaultsAndConstraints) {
   EXPECT_EQ(CostOf(user, "memory_bytes"), 4096.0 * 16 * 4);  // default: the embedding table
   EXPECT_EQ(f.schema.features[1].kind, FeatureKind::kNumeric);
   EXPECT_EQ(CostOf(f.schema.features[1], "memory_bytes"), 1024);
+  EXPECT_EQ(CostOf(f.schema.features[1], "latency_us"), 3);  // "3us": durations as in the daemon config
   EXPECT_EQ(CostOf(f.schema.SpecFor("unlisted"), "latency_us"), 1);
   EXPECT_EQ(f.constraints.max_features, 10);
   EXPECT_EQ(f.constraints.budgets.at("memory_bytes"), 64.0 * 1024 * 1024);
@@ -69,7 +70,7 @@ constraints:
   const std::string& m = r.error().message();
   EXPECT_THAT(m, HasSubstr("s.yaml:3:11: features[0].kind: must be one of numeric, categorical, got 'categoric'"));
   EXPECT_THAT(m, HasSubstr("s.yaml:5:14: features[1].buckets: applies only to categorical features"));
-  EXPECT_THAT(m, HasSubstr("s.yaml:6:25: features[1].costs.latency_us: expected a non-negative number, got '-3'"));
+  EXPECT_THAT(m, HasSubstr("s.yaml:6:25: features[1].costs.latency_us: must not be negative, got -3"));
   EXPECT_THAT(m, HasSubstr("s.yaml:7:11: features[2].name: feature 'a' is listed twice"));
   EXPECT_THAT(m, HasSubstr("s.yaml:8:5: features[2].colour: unknown key 'colour'"));
   EXPECT_THAT(m, HasSubstr("s.yaml:10:27: constraints.budgets.memory_bytes:"));
