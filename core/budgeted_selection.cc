@@ -70,6 +70,9 @@ Status ValidateBudgetedSelectionOptions(const BudgetedSelectionOptions& o, size_
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
   if (o.threads < 1) return Status::InvalidArgument("threads must be at least 1");
+  if (!(o.final_candidate_attention >= 0 && o.final_candidate_attention <= 1)) {
+    return Status::InvalidArgument("final_candidate_attention must be in [0, 1] (0 = auto)");
+  }
   return Status::Ok();
 }
 
@@ -154,6 +157,12 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
   std::vector<float> attention(d, 0.0f);
   RowVec scale(net.width()), scale_grad(net.width());
   std::vector<double> unit_grad(d);
+  // The candidates fade as in SequentialAttentionSelector: their mean attention falls
+  // geometrically from 1 in the first round to final_mean in the last planned one.
+  const double final_mean = options.final_candidate_attention > 0
+                                ? options.final_candidate_attention
+                                : 1.0 / std::max(1, candidates());
+  double mean = 1.0;
   double pool = 1;
   auto compute_attention = [&] {
     float max_logit = -std::numeric_limits<float>::infinity();
@@ -167,7 +176,7 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
       sum += attention[u];
       n += state[u] == 0;
     }
-    pool = std::max(1, n);
+    pool = std::max(1, n) * mean;
     const double inv = sum > 0 ? pool / sum : 0.0;
     for (int u = 0; u < d; ++u) {
       attention[u] = state[u] == 1 ? 1.0f : static_cast<float>(attention[u] * inv);
@@ -200,11 +209,13 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
 
   for (int64_t s = 0; s < warmup_steps; ++s) train_step();
   result.stop_reason = "k reached";
-  while (!done()) {
+  for (int round = 0; !done(); ++round) {
     if (candidates() == 0) {
       result.stop_reason = "nothing fits";
       break;
     }
+    mean = rounds > 1 ? std::pow(final_mean, std::min(1.0, static_cast<double>(round) / (rounds - 1)))
+                      : 1.0;
     for (int s = 0; s < steps_per_round; ++s) train_step();
     compute_attention();
     // Pick the eligible unit with the best value for cost.
@@ -218,7 +229,7 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
     for (int u = 0; u < d; ++u) {
       if (state[u] != 0 || !tracker.Fits(u)) continue;
       const double relative = tracker.FairShareRatio(u, remaining_picks);
-      const double value = ValueForCost(attention[u], relative, options.cost_exponent);
+      const double value = ValueForCost(attention[u] / mean, relative, options.cost_exponent);
       if (value > best_value) {
         best_value = value;
         best = u;
@@ -230,7 +241,7 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
     }
     tracker.Add(best);
     state[best] = 1;
-    result.units.push_back({best, attention[best], best_value});
+    result.units.push_back({best, static_cast<float>(attention[best] / mean), best_value});
     drop_hopeless();
     logits.setZero();
     logit_adam.ResetAll();

@@ -44,6 +44,8 @@ struct BudgetedSelectionOptions {
   double warmup_fraction = 0.1;           // share of all steps trained before the first pick
   float l2 = 0.05f;                       // weight decay of the network
   float attention_learning_rate = 0.05f;  // Adam step size of the attention logits
+  float final_candidate_attention = 0.0f; // candidates' mean attention in the last planned
+                                          // round, falling from 1 (0 = 1 / candidates)
   uint64_t seed = 0;                      // every random choice derives from it
   int threads = 1;                        // math threads
 };
@@ -53,7 +55,8 @@ Status ValidateBudgetedSelectionOptions(const BudgetedSelectionOptions& options,
 
 struct SelectedUnit {
   int index = 0;              // unit of the training set
-  float attention = 0.0f;     // mean-one attention weight at pick time (1 for must_include)
+  float attention = 0.0f;     // attention at pick time relative to the candidates' mean
+                              // (1 for must_include)
   double value_for_cost = 0;  // the score it won its round with
 };
 
