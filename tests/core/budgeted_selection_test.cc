@@ -161,6 +161,10 @@ TEST(BudgetedSelectionTest, RejectsBadOptionsNamingThem) {
   o.budgets.clear();
   o.cost_exponent = -1;
   EXPECT_STATUS(SelectUnderBudgets(data, o), StatusCode::kInvalidArgument, HasSubstr("cost_exponent"));
+  o.cost_exponent = 1;
+  o.final_candidate_attention = -0.5f;
+  EXPECT_STATUS(SelectUnderBudgets(data, o), StatusCode::kInvalidArgument,
+                HasSubstr("final_candidate_attention must be in [0, 1]"));
 }
 
 // A cross pays for a component once: the second cross sharing it costs less.
