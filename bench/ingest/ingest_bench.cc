@@ -6,10 +6,11 @@
 //     that this program drains and counts), and
 //   - consumes the topic with KafkaFeatureSource (consumer group, JSON decoding into
 //     a RecordBatch, offsets acknowledged after every poll),
-// and prints records/s for both. kcat's time is its whole process run (start-up
-// included, a few ms). sieve's is shown twice: from Create (includes joining the
-// consumer group, which the mock broker delays by its initial rebalance delay) and
-// from the first record (steady ingest, the figure compared with kcat).
+// and prints records/s for both, each timed from its first record (the first byte
+// kcat writes to the pipe; the first row sieve decodes) to its last: steady ingest,
+// the figures compared. kcat's whole process run and sieve's run from Create (which
+// includes joining the consumer group, delayed by the mock broker's initial
+// rebalance delay) are shown too.
 //
 // SIEVE_BENCH_DEBUG=1 also prints sieve's progress and the process CPU time of each
 // sieve run (to tell CPU cost from waiting on the broker).
@@ -17,6 +18,7 @@
 // The mock broker keeps at most 5 MiB per partition: records x size / partitions
 // must stay below that, which the program checks.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -94,11 +96,17 @@ Status Produce(const std::string& bootstrap, const std::string& topic, int parti
   return Status::Ok();
 }
 
-// Runs kcat over the whole topic; returns {seconds, records}.
+struct KcatRun {
+  double total_seconds = 0;   // the whole process
+  double ingest_seconds = 0;  // from the first byte it wrote
+  long records = -1;
+};
+
+// Runs kcat over the whole topic.
 // `group` empty: `kcat -C` (no consumer group); otherwise `kcat -G group`, which
 // consumes through librdkafka's consumer-group path like KafkaFeatureSource.
-std::pair<double, long> RunKcat(const std::string& bootstrap, const std::string& topic,
-                                const Flags& flags, const std::string& group = "") {
+KcatRun RunKcat(const std::string& bootstrap, const std::string& topic, const Flags& flags,
+               const std::string& group = "") {
   std::string command =
       group.empty()
           ? std::string(SIEVE_KCAT) + " -C -b " + bootstrap + " -t " + topic + " -o beginning -e -q"
@@ -107,16 +115,23 @@ std::pair<double, long> RunKcat(const std::string& bootstrap, const std::string&
   for (const auto& [key, value] : flags.properties) command += " -X " + key + "=" + value;
   const auto start = Clock::now();
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {0, -1};
+  if (pipe == nullptr) return {};
   static char buffer[1 << 20];
   long lines = 0;
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+  Clock::time_point first;
+  ssize_t n;
+  // read(2), not fread: the first chunk is seen as soon as kcat writes it.
+  while ((n = read(fileno(pipe), buffer, sizeof(buffer))) > 0) {
+    if (first == Clock::time_point()) first = Clock::now();
     lines += std::count(buffer, buffer + n, '\n');
   }
+  const auto end = Clock::now();
   const int rc = pclose(pipe);
-  const double seconds = Seconds(Clock::now() - start);
-  return {seconds, rc == 0 ? lines : -1};
+  KcatRun out;
+  out.total_seconds = Seconds(end - start);
+  out.ingest_seconds = Seconds(end - first);
+  out.records = rc == 0 ? lines : -1;
+  return out;
 }
 
 struct SieveRun {
@@ -222,44 +237,45 @@ int main(int argc, char** argv) {
               "%.1f MiB\n\n", flags.records, mean_bytes, kFeatures, flags.partitions,
               bytes / 1048576.0);
 
-  std::vector<double> kcat_rates, kcat_group_rates, sieve_rates, sieve_total_rates;
+  std::vector<double> kcat_rates, kcat_total_rates, kcat_group_rates, sieve_rates, sieve_total_rates;
   for (int run = 0; run < flags.repetitions; ++run) {
-    auto [kcat_seconds, kcat_records] = RunKcat(bootstrap, "ingest", flags);
-    auto [group_seconds, group_records] =
-        RunKcat(bootstrap, "ingest", flags, "kcat-bench-" + std::to_string(run));
+    const KcatRun kcat = RunKcat(bootstrap, "ingest", flags);
+    const KcatRun group = RunKcat(bootstrap, "ingest", flags, "kcat-bench-" + std::to_string(run));
     SieveRun s = RunSieve(bootstrap, "ingest", flags.records, run, flags);
-    if (kcat_records != flags.records || group_records != flags.records ||
+    if (kcat.records != flags.records || group.records != flags.records ||
         s.records != flags.records) {
       std::fprintf(stderr, "run %d: incomplete (kcat -C %ld, kcat -G %ld, sieve %ld of %d)\n", run,
-                   kcat_records, group_records, s.records, flags.records);
+                   kcat.records, group.records, s.records, flags.records);
       return 1;
     }
-    kcat_rates.push_back(flags.records / kcat_seconds);
-    kcat_group_rates.push_back(flags.records / group_seconds);
+    kcat_rates.push_back(flags.records / kcat.ingest_seconds);
+    kcat_total_rates.push_back(flags.records / kcat.total_seconds);
+    kcat_group_rates.push_back(flags.records / group.total_seconds);
     sieve_rates.push_back(flags.records / s.ingest_seconds);
     sieve_total_rates.push_back(flags.records / s.total_seconds);
-    std::printf("run %d: kcat -C %.3f s | kcat -G %.3f s | sieve %.3f s from first record, "
-                "%.3f s from Create\n", run, kcat_seconds, group_seconds, s.ingest_seconds,
-                s.total_seconds);
+    std::printf("run %d: from first record: kcat -C %.3f s, sieve %.3f s | whole run: kcat -C %.3f s, "
+                "kcat -G %.3f s, sieve from Create %.3f s\n", run, kcat.ingest_seconds,
+                s.ingest_seconds, kcat.total_seconds, group.total_seconds, s.total_seconds);
   }
   auto best = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
+  auto row = [&](const char* name, const std::vector<double>& rates, double reference) {
+    std::printf("%-56s %12.0f %12.0f %8.0f%%\n", name, best(rates), median(rates),
+                100.0 * best(rates) / reference);
+  };
   const double kcat_best = best(kcat_rates);
-  const double group_best = best(kcat_group_rates);
-  std::printf("\n%-50s %12s %12s %9s\n", "consumer", "best rec/s", "median rec/s", "ratio");
-  std::printf("%-50s %12.0f %12.0f %9s\n", "kcat -C  (no group, raw payloads, no decoding)",
-              kcat_best, median(kcat_rates), "100%");
-  std::printf("%-50s %12.0f %12.0f %8.0f%%\n", "sieve, from first record (group, JSON->columns)",
-              best(sieve_rates), median(sieve_rates), 100.0 * best(sieve_rates) / kcat_best);
-  std::printf("%-50s %12.0f %12.0f %9s\n", "kcat -G  (consumer group incl. join, raw)",
-              group_best, median(kcat_group_rates), "100%");
-  std::printf("%-50s %12.0f %12.0f %8.0f%%\n", "sieve, from Create (group incl. join)",
-              best(sieve_total_rates), median(sieve_total_rates),
-              100.0 * best(sieve_total_rates) / group_best);
-  std::printf("\ntarget: sieve (from first record) >= 70%% of kcat -C -> %s\n",
+  std::printf("\n%-56s %12s %12s %9s\n", "consumer", "best rec/s", "median rec/s", "ratio");
+  row("kcat -C, from first record (no group, raw payloads)", kcat_rates, kcat_best);
+  row("sieve, from first record (group, JSON -> columns)", sieve_rates, kcat_best);
+  row("kcat -C, whole run (process start-up included)", kcat_total_rates, kcat_best);
+  std::printf("\n");
+  row("kcat -G, whole run (group incl. join, raw payloads)", kcat_group_rates, best(kcat_group_rates));
+  row("sieve, from Create (group incl. join, JSON -> columns)", sieve_total_rates,
+      best(kcat_group_rates));
+  std::printf("\ntarget: sieve >= 70%% of kcat -C, both from the first record -> %s\n",
               best(sieve_rates) >= 0.7 * kcat_best ? "met" : "NOT met");
   return 0;
 }
