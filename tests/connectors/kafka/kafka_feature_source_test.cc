@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -310,6 +311,56 @@ TEST_F(KafkaFeatureSourceTest, UndeliverableDeadLetterHoldsTheOffsetUntilDeliver
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].value, "{not json");
   EXPECT_EQ(dead[0].headers[kDeadLetterSourceOffsetHeader], "1");
+}
+
+// A consumer that does not poll within max.poll.interval.ms is put out of the group
+// and its partitions go to another member. When it polls again its assignment is
+// lost, counted in partitions_lost; the offsets it had stored but not committed are
+// not committed (sieve does not try, and the group would refuse a member that left),
+// so no record is skipped: the group reads them again.
+TEST_F(KafkaFeatureSourceTest, PartitionsLostToAnotherMemberAreReadAgainNotSkipped) {
+  ASSERT_OK(ProduceRange(0, 100));
+  KafkaSourceOptions options = Options("lost");
+  options.properties["enable.auto.commit"] = "false";  // only commits sieve makes itself
+  // The shortest poll interval the mock's group join tolerates (its initial
+  // rebalance delay is 3 s) and librdkafka allows (not below session.timeout.ms).
+  options.properties["max.poll.interval.ms"] = "6000";
+  auto created = KafkaFeatureSource::Create(options, Decoder());
+  ASSERT_TRUE(created.has_value()) << created.error().ToString();
+  std::unique_ptr<FeatureSource> a = std::move(created).value();
+  RecordBatch batch_a;
+  testing::PollUntil(*a, batch_a, 50, seconds(30), true, 50);
+  ASSERT_OK(a->Commit());  // the first records are committed ...
+  const size_t committed = batch_a.rows();
+  testing::PollUntil(*a, batch_a, 100, seconds(30), true, 50);  // ... the rest only stored
+  ASSERT_EQ(batch_a.rows(), 100u);
+  const uint64_t commits_before = a->stats().commits;
+
+  std::this_thread::sleep_for(milliseconds(7000));  // past max.poll.interval.ms
+  {
+    // B takes the partitions over and reads from the committed offsets, without
+    // acknowledging (so it commits nothing either).
+    auto b = Source("lost");
+    RecordBatch batch_b;
+    testing::PollUntil(*b, batch_b, 100 - committed, seconds(30), false);
+    EXPECT_EQ(batch_b.rows(), 100 - committed);
+    // A polls again: its revoke comes with the assignment lost.
+    const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+    while (a->stats().partitions_lost == 0 && std::chrono::steady_clock::now() < deadline) {
+      RecordBatch ignored;
+      (void)a->Poll(ignored, 100, milliseconds(100));
+    }
+    EXPECT_GT(a->stats().partitions_lost, 0u);
+    EXPECT_EQ(a->stats().commits, commits_before);
+    ASSERT_OK(b->Close());
+  }
+  a.reset();
+  // A third consumer starts where the group's committed offsets are: right after the
+  // records A committed, not after the ones it had only stored.
+  auto c = Source("lost");
+  RecordBatch batch_c;
+  testing::PollUntil(*c, batch_c, 100 - committed, seconds(30));
+  EXPECT_EQ(batch_c.rows(), 100 - committed);
 }
 
 TEST(KafkaFeatureSourceCreateTest, RejectsBadOptionsNamingThem) {
