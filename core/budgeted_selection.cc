@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/budget.h"
+#include "core/selector.h"
 #include "core/structured_model.h"
 
 namespace sieve {
@@ -70,10 +71,7 @@ Status ValidateBudgetedSelectionOptions(const BudgetedSelectionOptions& o, size_
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
   if (o.threads < 1) return Status::InvalidArgument("threads must be at least 1");
-  if (!(o.final_candidate_attention >= 0 && o.final_candidate_attention <= 1)) {
-    return Status::InvalidArgument("final_candidate_attention must be in [0, 1] (0 = auto)");
-  }
-  return Status::Ok();
+  return ValidateFinalCandidateAttention(o.final_candidate_attention);
 }
 
 std::vector<int> UnitIndices(const BudgetedSelection& selection) {
@@ -157,11 +155,8 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
   std::vector<float> attention(d, 0.0f);
   RowVec scale(net.width()), scale_grad(net.width());
   std::vector<double> unit_grad(d);
-  // The candidates fade as in SequentialAttentionSelector: their mean attention falls
-  // geometrically from 1 in the first round to final_mean in the last planned one.
-  const double final_mean = options.final_candidate_attention > 0
-                                ? options.final_candidate_attention
-                                : 1.0 / std::max(1, candidates());
+  // The candidates fade as in SequentialAttentionSelector (CandidateMeanAttention).
+  const int initial_candidates = candidates();
   double mean = 1.0;
   double pool = 1;
   auto compute_attention = [&] {
@@ -214,8 +209,8 @@ Result<BudgetedSelection> SelectUnderBudgets(const StructuredDataset& train,
       result.stop_reason = "nothing fits";
       break;
     }
-    mean = rounds > 1 ? std::pow(final_mean, std::min(1.0, static_cast<double>(round) / (rounds - 1)))
-                      : 1.0;
+    mean = CandidateMeanAttention(options.final_candidate_attention, initial_candidates, round,
+                                  rounds);
     for (int s = 0; s < steps_per_round; ++s) train_step();
     compute_attention();
     // Pick the eligible unit with the best value for cost.

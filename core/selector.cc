@@ -1,6 +1,7 @@
 #include "core/selector.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/baseline_selectors.h"
 #include "core/sequential_attention.h"
@@ -81,13 +82,26 @@ Status ValidateSelectorOptions(const SelectorOptions& o, size_t num_features) {
   if (!(o.attention_learning_rate > 0)) {
     return Status::InvalidArgument("attention_learning_rate must be positive");
   }
-  if (!(o.final_candidate_attention >= 0 && o.final_candidate_attention <= 1)) {
-    return Status::InvalidArgument("final_candidate_attention must be in [0, 1] (0 = auto)");
-  }
+  SIEVE_RETURN_IF_ERROR(ValidateFinalCandidateAttention(o.final_candidate_attention));
   if (o.prescreen < -1) return Status::InvalidArgument("prescreen must be -1 (auto), 0 (off) or a count");
   if (!(o.l2 >= 0 || o.l2 == -1.0f)) return Status::InvalidArgument("l2 must be >= 0, or -1 for auto");
   if (o.linear_steps < 1) return Status::InvalidArgument("linear_steps must be at least 1");
   return Status::Ok();
+}
+
+Status ValidateFinalCandidateAttention(float final_candidate_attention) {
+  if (!(final_candidate_attention >= 0 && final_candidate_attention <= 1)) {
+    return Status::InvalidArgument("final_candidate_attention must be in [0, 1] (0 = auto)");
+  }
+  return Status::Ok();
+}
+
+double CandidateMeanAttention(float final_candidate_attention, int candidates, int round,
+                              int rounds) {
+  if (rounds <= 1) return 1.0;
+  const double final_mean = final_candidate_attention > 0 ? final_candidate_attention
+                                                          : 1.0 / std::max(1, candidates);
+  return std::pow(final_mean, std::min(1.0, static_cast<double>(round) / (rounds - 1)));
 }
 
 Result<std::unique_ptr<Selector>> MakeSelector(const SelectorOptions& options) {

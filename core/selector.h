@@ -70,6 +70,15 @@ struct SelectorOptions {
 // Checks options against a dataset with `num_features` columns.
 Status ValidateSelectorOptions(const SelectorOptions& options, size_t num_features);
 
+// The candidates' mean attention in round `round` (0-based) of `rounds` planned:
+// falls geometrically from 1 to `final_candidate_attention` (0 = 1 / `candidates`,
+// the candidates at the start) and stays there past the last planned round. Shared
+// by SequentialAttentionSelector and budget-aware selection.
+double CandidateMeanAttention(float final_candidate_attention, int candidates, int round,
+                              int rounds);
+// InvalidArgument unless final_candidate_attention is in [0, 1].
+Status ValidateFinalCandidateAttention(float final_candidate_attention);
+
 struct FeaturePick {
   int index = 0;       // column of the training set
   float weight = 0.0f; // the algorithm's score at pick time (attention weight for SA)

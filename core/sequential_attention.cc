@@ -97,12 +97,8 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
   std::vector<float> yb;
   RowVec attention(d), attention_grad(d);
 
-  // Mean attention of the unselected features in the current round (see
-  // SelectorOptions::final_candidate_attention).
-  const double final_scale = options_.final_candidate_attention > 0
-                                 ? options_.final_candidate_attention
-                                 : 1.0 / std::max(1, d - static_cast<int>(options_.must_include.size()));
-  double scale = 1.0;
+  const int candidates = d - static_cast<int>(options_.must_include.size());
+  double scale = 1.0;  // mean attention of the unselected features this round
   double total = 1.0;  // sum of the unselected attention weights
   auto compute_attention = [&] {
     float max_logit = -std::numeric_limits<float>::infinity();
@@ -149,7 +145,7 @@ Result<Selection> SequentialAttentionSelector::SelectAll(const Dataset& train,
 
   std::vector<int> order(d);
   for (int r = 0; r < rounds; ++r) {
-    scale = rounds > 1 ? std::pow(final_scale, static_cast<double>(r) / (rounds - 1)) : 1.0;
+    scale = CandidateMeanAttention(options_.final_candidate_attention, candidates, r, rounds);
     for (int s = 0; s < steps_per_round; ++s) train_step();
     // Pick at the end of the round, from logits trained for a whole round.
     compute_attention();
