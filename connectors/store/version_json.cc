@@ -186,18 +186,37 @@ std::string EncodeVersionJson(const FeatureSetVersion& v) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
-  json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Err(Status::Corruption("not valid JSON"));
-  if (!j.is_object()) return Err(Status::Corruption("not a JSON object"));
-  const std::string top;
-  SIEVE_ASSIGN_OR_RETURN(uint64_t schema, GetUnsigned(j, top, "schema_version"));
-  if (schema > static_cast<uint64_t>(kVersionSchema)) {
+namespace {
+
+struct StoredRecord {
+  json j;
+  uint64_t schema_version = 0;
+};
+
+// Parses a stored record: a JSON object whose schema_version this build can read.
+Result<StoredRecord> ParseStoredRecord(std::string_view bytes) {
+  StoredRecord r;
+  r.j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (r.j.is_discarded()) return Err(Status::Corruption("not valid JSON"));
+  if (!r.j.is_object()) return Err(Status::Corruption("not a JSON object"));
+  SIEVE_ASSIGN_OR_RETURN(r.schema_version, GetUnsigned(r.j, "", "schema_version"));
+  if (r.schema_version > static_cast<uint64_t>(kVersionSchema)) {
     return Err(Status::FailedPrecondition("written by a newer schema_version " +
-                                          std::to_string(schema) + " (this build reads up to " +
+                                          std::to_string(r.schema_version) +
+                                          " (this build reads up to " +
                                           std::to_string(kVersionSchema) +
                                           "); upgrade sieve to read it"));
   }
+  return r;
+}
+
+}  // namespace
+
+Result<FeatureSetVersion> DecodeVersionJson(std::string_view bytes) {
+  SIEVE_ASSIGN_OR_RETURN(StoredRecord record, ParseStoredRecord(bytes));
+  const json& j = record.j;
+  const uint64_t schema = record.schema_version;
+  const std::string top;
   if (schema == 0) return Err(Bad("schema_version", "0 is not a valid schema version"));
 
   FeatureSetVersion v;
@@ -281,16 +300,9 @@ std::string EncodePipelineStateJson(const PipelineState& state) {
 }
 
 Result<PipelineState> DecodePipelineStateJson(std::string_view bytes) {
-  json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Err(Status::Corruption("not valid JSON"));
-  if (!j.is_object()) return Err(Status::Corruption("not a JSON object"));
+  SIEVE_ASSIGN_OR_RETURN(StoredRecord record, ParseStoredRecord(bytes));
+  const json& j = record.j;
   const std::string top;
-  SIEVE_ASSIGN_OR_RETURN(uint64_t schema, GetUnsigned(j, top, "schema_version"));
-  if (schema > static_cast<uint64_t>(kVersionSchema)) {
-    return Err(Status::FailedPrecondition("written by a newer schema_version " +
-                                          std::to_string(schema) + " (this build reads up to " +
-                                          std::to_string(kVersionSchema) + ")"));
-  }
   PipelineState state;
   SIEVE_ASSIGN_OR_RETURN(const json* paused, Field(j, top, "paused"));
   if (!paused->is_boolean()) return Err(Bad("paused", "not a boolean"));
