@@ -15,6 +15,7 @@
 namespace sieve {
 namespace {
 
+using codec_internal::Fail;
 using codec_internal::FieldIndex;
 using codec_internal::FieldKind;
 using codec_internal::FieldSlot;
@@ -59,11 +60,6 @@ class CsvDecoder final : public RecordDecoder {
     csv_set_delim(&parser_, static_cast<unsigned char>(options_.delimiter));
   }
 
-  Status Fail(DecodeErrorReason why, DecodeErrorReason* reason, std::string message) {
-    if (reason != nullptr) *reason = why;
-    return Status::DataLoss(std::move(message));
-  }
-
   static void OnField(void* data, size_t length, void* self_ptr) {
     auto* self = static_cast<CsvDecoder*>(self_ptr);
     if (self->records_ > 0) {
@@ -82,12 +78,7 @@ class CsvDecoder final : public RecordDecoder {
   }
 
   Status Parse(std::string_view bytes, DecodeErrorReason* reason) {
-    if (bytes.empty()) return Fail(DecodeErrorReason::kEmpty, reason, "empty message");
-    if (bytes.size() > options_.max_message_bytes) {
-      return Fail(DecodeErrorReason::kTooLarge, reason,
-                  "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
-                      std::to_string(options_.max_message_bytes));
-    }
+    SIEVE_RETURN_IF_ERROR(codec_internal::CheckMessageSize(bytes, options_.max_message_bytes, reason));
     if (!simdjson::validate_utf8(bytes.data(), bytes.size())) {
       return Fail(DecodeErrorReason::kInvalidUtf8, reason, "CSV record is not valid UTF-8");
     }

@@ -46,4 +46,10 @@ class FieldIndex {
   std::unordered_map<std::string, FieldSlot, Hash, std::equal_to<>> slots_;
 };
 
+// A decoder's failure: sets *reason (when non-null) and returns DataLoss.
+Status Fail(DecodeErrorReason why, DecodeErrorReason* reason, std::string message);
+
+// Rejects an empty message and one larger than `max_bytes`, before any parsing.
+Status CheckMessageSize(std::string_view bytes, size_t max_bytes, DecodeErrorReason* reason);
+
 }  // namespace sieve::codec_internal

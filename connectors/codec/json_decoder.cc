@@ -17,6 +17,7 @@
 namespace sieve {
 namespace {
 
+using codec_internal::Fail;
 using codec_internal::FieldIndex;
 using codec_internal::FieldKind;
 using codec_internal::FieldSlot;
@@ -62,11 +63,6 @@ class JsonDecoder final : public RecordDecoder {
   }
 
  private:
-  Status Fail(DecodeErrorReason why, DecodeErrorReason* reason, std::string message) {
-    if (reason != nullptr) *reason = why;
-    return Status::DataLoss(std::move(message));
-  }
-
   Status FailJson(simdjson::error_code error, DecodeErrorReason* reason, std::string_view where) {
     const DecodeErrorReason why = error == simdjson::UTF8_ERROR ? DecodeErrorReason::kInvalidUtf8
                                                                 : DecodeErrorReason::kMalformed;
@@ -122,12 +118,7 @@ class JsonDecoder final : public RecordDecoder {
   }
 
   Status Parse(std::string_view bytes, DecodeErrorReason* reason) {
-    if (bytes.empty()) return Fail(DecodeErrorReason::kEmpty, reason, "empty message");
-    if (bytes.size() > options_.max_message_bytes) {
-      return Fail(DecodeErrorReason::kTooLarge, reason,
-                  "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
-                      std::to_string(options_.max_message_bytes));
-    }
+    SIEVE_RETURN_IF_ERROR(codec_internal::CheckMessageSize(bytes, options_.max_message_bytes, reason));
     if (buffer_.size() < bytes.size() + simdjson::SIMDJSON_PADDING) {
       buffer_.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
     }

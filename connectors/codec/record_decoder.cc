@@ -64,5 +64,20 @@ const FieldSlot* FieldIndex::AddNumeric(std::string_view name, uint32_t index) {
   return &it->second;
 }
 
+Status Fail(DecodeErrorReason why, DecodeErrorReason* reason, std::string message) {
+  if (reason != nullptr) *reason = why;
+  return Status::DataLoss(std::move(message));
+}
+
+Status CheckMessageSize(std::string_view bytes, size_t max_bytes, DecodeErrorReason* reason) {
+  if (bytes.empty()) return Fail(DecodeErrorReason::kEmpty, reason, "empty message");
+  if (bytes.size() > max_bytes) {
+    return Fail(DecodeErrorReason::kTooLarge, reason,
+                "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                    std::to_string(max_bytes));
+  }
+  return Status::Ok();
+}
+
 }  // namespace codec_internal
 }  // namespace sieve
