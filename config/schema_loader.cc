@@ -3,13 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "config/units.h"
 #include "config/yaml_reader.h"
 
 namespace sieve {
@@ -20,6 +18,7 @@ using config_internal::IntValue;
 using config_internal::MapReader;
 using config_internal::ParseContext;
 using config_internal::Quote;
+using config_internal::ReadResourceMap;
 using config_internal::StringValue;
 
 void ReadFeature(ParseContext& ctx, const YAML::Node& node, const std::string& path, FeatureSpec* f) {
@@ -49,7 +48,7 @@ void ReadFeature(ParseContext& ctx, const YAML::Node& node, const std::string& p
   m.Read("buckets", &f->buckets, IntValue(1, int64_t{1} << 31));
   int64_t dim = f->embedding_dim;
   if (m.Read("embedding_dim", &dim, IntValue(1, 4096))) f->embedding_dim = static_cast<int>(dim);
-  if (const YAML::Node* costs = m.Get("costs")) config_internal::ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
+  if (const YAML::Node* costs = m.Get("costs")) ReadResourceMap(ctx, *costs, m.Child("costs"), &f->costs);
 }
 
 void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
@@ -58,7 +57,7 @@ void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
   if (const YAML::Node* d = m.Get("defaults")) {
     MapReader dm(ctx, *d, "defaults", {"costs"});
     if (const YAML::Node* costs = dm.Get("costs")) {
-      config_internal::ReadResourceMap(ctx, *costs, "defaults.costs", &out->schema.default_costs);
+      ReadResourceMap(ctx, *costs, "defaults.costs", &out->schema.default_costs);
     }
   }
   if (const YAML::Node* features = m.Get("features")) {
@@ -85,7 +84,7 @@ void ReadRoot(ParseContext& ctx, const YAML::Node& root, SchemaFile* out) {
       out->constraints.max_features = static_cast<int>(max_features);
     }
     if (const YAML::Node* b = cm.Get("budgets")) {
-      config_internal::ReadResourceMap(ctx, *b, "constraints.budgets", &out->constraints.budgets);
+      ReadResourceMap(ctx, *b, "constraints.budgets", &out->constraints.budgets);
     }
     if (const YAML::Node* inc = cm.Get("must_include")) {
       config_internal::ReadStringList(ctx, *inc, "constraints.must_include", &out->constraints.must_include);
