@@ -16,11 +16,6 @@ using ::testing::HasSubstr;
 
 class SievectlBudgetTest : public ::testing::Test {
  protected:
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = dir_.File(name);
-    std::ofstream(path) << text;
-    return path;
-  }
   testing::CommandResult Select(const std::string& args) {
     return testing::RunCommand(std::string(SIEVECTL_PATH) + " select --quiet --label label " + args);
   }
@@ -36,10 +31,10 @@ class SievectlBudgetTest : public ::testing::Test {
       text += std::to_string(user) + "," + std::to_string(x0) + "," + std::to_string(x1) + "," +
               std::to_string(x2) + "," + (effect[user] + x1 + 0.3 * rng.Normal() > 0 ? "1" : "0") + "\n";
     }
-    return Write("data.csv", text);
+    return dir_.Write("data.csv", text);
   }
   std::string Schema() {
-    return Write("schema.yaml", R"(defaults:
+    return dir_.Write("schema.yaml", R"(defaults:
   costs: {latency_us: 1}
 features:
   - name: user
@@ -85,11 +80,11 @@ TEST_F(SievectlBudgetTest, BadBudgetsAndSchemasAreClearErrors) {
   r = Select("--input " + csv + " --k 2 --budget memory_bytes=lots");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("--budget memory_bytes"));
-  const std::string bad = Write("bad.yaml", "features:\n  - name: user\n    kind: categoric\n");
+  const std::string bad = dir_.Write("bad.yaml", "features:\n  - name: user\n    kind: categoric\n");
   r = Select("--input " + csv + " --k 2 --schema " + bad);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("bad.yaml:3:11: features[0].kind: must be one of numeric, categorical"));
-  const std::string infeasible = Write("inf.yaml", R"(features:
+  const std::string infeasible = dir_.Write("inf.yaml", R"(features:
   - name: x0
     costs: {latency_us: 50}
 constraints:

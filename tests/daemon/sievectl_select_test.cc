@@ -17,11 +17,6 @@ using ::testing::Not;
 
 class SievectlSelectTest : public ::testing::Test {
  protected:
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = dir_.File(name);
-    std::ofstream(path) << text;
-    return path;
-  }
   testing::CommandResult Select(const std::string& args) {
     return testing::RunCommand(std::string(SIEVECTL_PATH) + " select --quiet " + args);
   }
@@ -34,7 +29,7 @@ class SievectlSelectTest : public ::testing::Test {
       for (size_t c = 0; c < d.cols; ++c) text += std::to_string(d.at(r, c)) + ",";
       text += d.at(r, 1) + d.at(r, 3) > 0 ? "yes\n" : "no\n";
     }
-    return Write("planted.csv", text);
+    return dir_.Write("planted.csv", text);
   }
   testing::TempDir dir_;
 };
@@ -88,7 +83,7 @@ TEST_F(SievectlSelectTest, EveryBaselineRuns) {
 }
 
 TEST_F(SievectlSelectTest, MissingValuesAreImputedAndCounted) {
-  const auto csv = Write("m.csv", "a,b,label\n1,,0\n2,NA,1\n3,1,0\n4,2,1\n5,1,0\n6,3,1\n7,,0\n8,4,1\n9,1,0\n10,5,1\n");
+  const auto csv = dir_.Write("m.csv", "a,b,label\n1,,0\n2,NA,1\n3,1,0\n4,2,1\n5,1,0\n6,3,1\n7,,0\n8,4,1\n9,1,0\n10,5,1\n");
   const auto r = Select("--input " + csv + " --label label --k 1 --algorithm f_test");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("3 missing cells imputed"));
@@ -102,8 +97,8 @@ TEST_F(SievectlSelectTest, TextColumnsAreCategoricalsWithASchema) {
     const int c = (i * 7) % 4;
     text += std::string(cities[c]) + "," + std::to_string((i * 37) % 11) + "," + (c % 2 ? "1" : "0") + "\n";
   }
-  const auto csv = Write("cities.csv", text);
-  const auto schema = Write("schema.yaml",
+  const auto csv = dir_.Write("cities.csv", text);
+  const auto schema = dir_.Write("schema.yaml",
                             "features:\n  - {name: city, kind: categorical, buckets: 64, embedding_dim: 4}\n");
   const auto r = Select("--input " + csv + " --label label --k 1 --schema " + schema);
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -126,7 +121,7 @@ class SievectlSelectErrorTest : public SievectlSelectTest,
 
 TEST_P(SievectlSelectErrorTest, FailsWithAClearMessage) {
   const BadInput& p = GetParam();
-  const std::string path = p.csv ? Write("in.csv", p.csv) : dir_.File("absent.csv");
+  const std::string path = p.csv ? dir_.Write("in.csv", p.csv) : dir_.File("absent.csv");
   const auto r = Select("--input " + path + " " + p.args);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_THAT(r.out, HasSubstr(p.message));

@@ -1,6 +1,7 @@
 #include "tests/testing/temp_dir.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -10,6 +11,14 @@ TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "sieve-test-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
   path_ = tmpl;
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& text) const {
+  const std::string path = File(name);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path);
+  return path;
 }
 
 TempDir::~TempDir() {

@@ -16,6 +16,8 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
   // path() / name, as a string.
   std::string File(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `text` to path() / name and returns that path.
+  std::string Write(const std::string& name, const std::string& text) const;
 
  private:
   std::filesystem::path path_;
