@@ -15,6 +15,7 @@
 #include "connectors/store/rocks_feature_set_store.h"
 #include "tests/connectors/store/store_test_util.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace sieve {
@@ -29,38 +30,30 @@ struct Acked {
 // number of spins more so the kill lands anywhere inside a write, then SIGKILLs it.
 // Returns what was acknowledged before the kill.
 Acked RunAndKill(const std::string& db, int acks, int spins, Acked acked) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    execl(SIEVE_STORE_CRASH_WRITER, SIEVE_STORE_CRASH_WRITER, db.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
+  const testing::PipedChild writer = testing::StartWithPipedStdout(SIEVE_STORE_CRASH_WRITER, db);
+  if (writer.pid <= 0) {
+    ADD_FAILURE() << "cannot start " << SIEVE_STORE_CRASH_WRITER;
+    return acked;
   }
-  close(fds[1]);
-  FILE* in = fdopen(fds[0], "r");
+  const pid_t pid = writer.pid;
+  FILE* in = writer.out;
   char line[128];
-  int seen = 0;
-  while (seen < acks && std::fgets(line, sizeof(line), in) != nullptr) {
+  auto read_ack = [&] {
     unsigned long long v = 0;
     long long end = 0;
     if (std::sscanf(line, "V %llu", &v) == 1) acked.version = v;
     if (std::sscanf(line, "C %lld", &end) == 1) acked.window_end = end;
+  };
+  int seen = 0;
+  while (seen < acks && std::fgets(line, sizeof(line), in) != nullptr) {
+    read_ack();
     ++seen;
   }
   volatile unsigned sink = 0;
   for (int i = 0; i < spins; ++i) sink = sink + static_cast<unsigned>(i);
   kill(pid, SIGKILL);
   // Acks written before the kill landed are still in the pipe: they count too.
-  while (std::fgets(line, sizeof(line), in) != nullptr) {
-    unsigned long long v = 0;
-    long long end = 0;
-    if (std::sscanf(line, "V %llu", &v) == 1) acked.version = v;
-    if (std::sscanf(line, "C %lld", &end) == 1) acked.window_end = end;
-  }
+  while (std::fgets(line, sizeof(line), in) != nullptr) read_ack();
   std::fclose(in);
   int status = 0;
   waitpid(pid, &status, 0);

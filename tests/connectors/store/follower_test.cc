@@ -14,6 +14,7 @@
 #include "connectors/store/store_admin.h"
 #include "tests/connectors/store/store_test_util.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace sieve {
@@ -45,19 +46,10 @@ class WriterGuard {
 TEST(FollowerTest, SeesOnlyCompleteVersionsWhileAnotherProcessWrites) {
   testing::TempDir dir;
   const std::string db = dir.File("db");
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    execl(SIEVE_STORE_CRASH_WRITER, SIEVE_STORE_CRASH_WRITER, db.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  FILE* in = fdopen(fds[0], "r");
+  const testing::PipedChild writer = testing::StartWithPipedStdout(SIEVE_STORE_CRASH_WRITER, db);
+  ASSERT_GT(writer.pid, 0);
+  const pid_t pid = writer.pid;
+  FILE* in = writer.out;
   char line[128];
   WriterGuard guard(pid, in);  // stops the writer however the test ends
 
