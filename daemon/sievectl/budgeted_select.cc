@@ -104,6 +104,8 @@ nlohmann::json ReportJson(const BudgetedSelectFlags& f, const SelectBasics& b, c
                   {"seed", b.seed},
                   {"threads", b.threads},
                   {"hidden", b.hidden},
+                  {"attention_learning_rate", b.attention_learning_rate},
+                  {"final_candidate_attention", b.final_candidate_attention},
                   {"schema", f.schema},
                   {"budget_flags", f.budgets},
                   {"cost_exponent", f.cost_exponent},
@@ -181,6 +183,8 @@ int RunBudgetedSelect(const BudgetedSelectFlags& f, const SelectBasics& b, const
   o.selection.hidden = b.hidden;
   o.selection.steps_per_round = b.steps_per_round;
   o.selection.cost_exponent = f.cost_exponent;
+  o.selection.attention_learning_rate = b.attention_learning_rate;
+  o.selection.final_candidate_attention = b.final_candidate_attention;
   if (b.validation_fraction == 0.0) {
     return fail(Status::InvalidArgument(
         "--validation-fraction 0 cannot be used with --schema or --budget: embedding sizes, "

@@ -49,6 +49,8 @@ struct SelectBasics {
   double validation_fraction = 0.2;
   std::string split = "stratified";
   std::string output;  // JSON file; empty = none
+  float attention_learning_rate = 0.05f;
+  float final_candidate_attention = 0.0f;
 };
 
 // Runs the budgeted selection on `data` and prints it; returns the process exit code.

@@ -187,7 +187,8 @@ int RunSelect(const SelectFlags& f) {
   if (BudgetedSelectRequested(f.budget)) {
     return RunBudgetedSelect(f.budget,
                              {f.input, f.label, f.k, f.seed, f.threads, f.hidden, f.steps_per_round,
-                              f.validation_fraction, f.split, f.output},
+                              f.validation_fraction, f.split, f.output, f.attention_learning_rate,
+                              f.final_candidate_attention},
                              table->data);
   }
   auto options = BuildOptions(f, table->data);

@@ -97,6 +97,9 @@ constraints:
   r = Select("--input " + csv + " --k 2 --budget latency_us=100 --validation-fraction 0");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("--validation-fraction 0 cannot be used with --schema or --budget"));
+  r = Select("--input " + csv + " --k 2 --budget latency_us=100 --final-candidate-attention 1.5");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("final_candidate_attention must be in [0, 1]"));
 }
 
 }  // namespace
